@@ -1,0 +1,1 @@
+"""Ventanilla: a self-hosted help desk."""

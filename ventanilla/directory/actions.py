@@ -1,0 +1,154 @@
+"""Writes of the directory: staff and customers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+from django.utils.text import slugify
+
+from ventanilla.directory.models import (
+    Agent,
+    Company,
+    CompanyKind,
+    Contact,
+    CustomerUser,
+    PortalVisibility,
+    Role,
+    Team,
+)
+
+AGENTS_GROUP = "Agentes"
+# Until the agent desk exists, agents browse the data in the (read-only)
+# Django admin: they get the view permissions of the product's apps.
+_VIEWABLE_APPS = ("directory", "pipelines", "tickets", "mail")
+
+
+def create_team(
+    *, name: str, slug: str = "", email: str = "", lead: User | None = None
+) -> Team:
+    return Team.objects.create(
+        name=name, slug=slug or slugify(name), email=email, lead=lead
+    )
+
+
+def _agents_group() -> Group:
+    group, created = Group.objects.get_or_create(name=AGENTS_GROUP)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=_VIEWABLE_APPS, codename__startswith="view_"
+            )
+        )
+    return group
+
+
+@transaction.atomic
+def create_agent(
+    *,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None,
+    role: Role = Role.AGENT,
+    teams: Iterable[Team] = (),
+    job_title: str = "",
+) -> Agent:
+    """Create a staff user and their agent profile.
+
+    Administrators are Django superusers; every agent is staff so that the
+    admin site can show them the data.
+    """
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=True,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.groups.add(_agents_group())
+    agent = Agent.objects.create(user=user, role=role, job_title=job_title)
+    agent.teams.set(list(teams))
+    return agent
+
+
+def add_agent_to_team(agent: Agent, *, team: Team) -> None:
+    agent.teams.add(team)
+
+
+def create_company(
+    *,
+    name: str,
+    kind: CompanyKind,
+    tax_id: str = "",
+    domain: str = "",
+    is_institutional_investor: bool = False,
+    portal_visibility: PortalVisibility = PortalVisibility.OWN,
+) -> Company:
+    return Company.objects.create(
+        name=name,
+        kind=kind,
+        tax_id=tax_id,
+        domain=domain.lower(),
+        is_institutional_investor=is_institutional_investor,
+        portal_visibility=portal_visibility,
+    )
+
+
+def set_portal_visibility(company: Company, *, visibility: PortalVisibility) -> Company:
+    """Whether plain portal users of ``company`` see all its tickets."""
+    company.portal_visibility = visibility
+    company.save(update_fields=["portal_visibility", "updated_at"])
+    return company
+
+
+def deactivate_user(user: User) -> User:
+    """Switch off a staff or portal account; its history stays."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+def create_contact(
+    *,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    company: Company | None = None,
+    owner: User | None = None,
+) -> Contact:
+    return Contact.objects.create(
+        name=name,
+        email=email.strip().lower(),
+        phone=phone,
+        company=company,
+        owner=owner,
+    )
+
+
+def set_contact_owner(contact: Contact, *, owner: User | None) -> Contact:
+    contact.owner = owner
+    contact.save(update_fields=["owner", "updated_at"])
+    return contact
+
+
+@transaction.atomic
+def create_customer_user(
+    contact: Contact, *, password: str | None, is_company_admin: bool = False
+) -> CustomerUser:
+    """Give a contact a portal account; they sign in with their email."""
+    first, _sep, last = contact.name.partition(" ")
+    user = User.objects.create_user(
+        username=contact.email,
+        email=contact.email,
+        password=password,
+        first_name=first[:150],
+        last_name=last[:150],
+    )
+    return CustomerUser.objects.create(
+        user=user, contact=contact, is_company_admin=is_company_admin
+    )

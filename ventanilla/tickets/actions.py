@@ -1,0 +1,851 @@
+"""Every write to a ticket.
+
+Each public function is one transaction that locks the ticket, applies the
+lifecycle rules, bumps the ticket's version and writes the TicketEvent rows
+that let a reader reconstruct who changed what, from what, to what and when.
+Callers use the returned objects: the instance passed in may be stale.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ventanilla.core.errors import ActionRefused, StaleVersion
+from ventanilla.core.html import clean_html, text_to_html
+from ventanilla.core.sentinel import UNSET, Unset
+from ventanilla.directory.models import Company, Contact, Team
+from ventanilla.pipelines.models import (
+    Category,
+    Pipeline,
+    Priority,
+    Reason,
+    Scope,
+    Stage,
+    StageKind,
+    TicketType,
+)
+from ventanilla.pipelines.queries import stage_of_kind
+from ventanilla.tickets.actors import Actor, ActorLike, as_actor
+from ventanilla.tickets.attachments import (
+    NewAttachment,
+    check_attachments,
+    store_attachments,
+)
+from ventanilla.tickets.models import (
+    Channel,
+    Direction,
+    EventKind,
+    LinkKind,
+    Message,
+    MessageKind,
+    Ticket,
+    TicketEvent,
+    TicketLink,
+    TicketNumber,
+)
+
+logger = logging.getLogger(__name__)
+
+# R-CLS-3: a ticket cannot leave "new" until these are set.
+REQUIRED_TO_LEAVE_NEW = ("type", "reason", "priority", "team", "owner")
+# R-WF-2: a customer message on these kinds moves the ticket back to open.
+REOPENED_BY_CUSTOMER = (StageKind.WAITING_CUSTOMER, StageKind.RESOLVED)
+
+
+# -- building blocks ---------------------------------------------------------
+
+
+def lock_ticket(ticket: Ticket | int) -> Ticket:
+    """Re-read the ticket under a row lock (PostgreSQL) for this transaction."""
+    pk = ticket if isinstance(ticket, int) else ticket.pk
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("stage", "pipeline")
+        .get(pk=pk)
+    )
+
+
+def _next_number() -> int:
+    """Take the next human ticket number inside the current transaction."""
+    from django.conf import settings
+
+    for _attempt in range(3):
+        if TicketNumber.objects.filter(pk=1).update(last=F("last") + 1):
+            return TicketNumber.objects.values_list("last", flat=True).get(pk=1)
+        try:
+            with transaction.atomic():
+                TicketNumber.objects.create(
+                    pk=1, last=settings.VENTANILLA_FIRST_TICKET_NUMBER
+                )
+            return settings.VENTANILLA_FIRST_TICKET_NUMBER
+        except IntegrityError:
+            continue  # Another transaction created the counter first.
+    raise RuntimeError("could not allocate a ticket number")
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, User):
+        return value.get_full_name() or value.get_username()
+    return str(value)
+
+
+def _record(
+    ticket: Ticket,
+    actor: Actor,
+    kind: EventKind,
+    *,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    payload = {**actor.data, **(data or {})}
+    if isinstance(old, models.Model) or isinstance(new, models.Model):
+        payload.setdefault("old_id", getattr(old, "pk", None))
+        payload.setdefault("new_id", getattr(new, "pk", None))
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor_type=actor.type,
+        actor_user=actor.user,
+        actor_label=actor.label[:200],
+        field=field,
+        old=_display(old),
+        new=_display(new),
+        data=payload,
+    )
+
+
+def _save(ticket: Ticket, fields: Iterable[str]) -> Ticket:
+    """Persist changed fields and bump the version (optimistic concurrency)."""
+    ticket.version += 1
+    ticket.save(update_fields=sorted({*fields, "version", "updated_at"}))
+    return ticket
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    if expected_version is not None and ticket.version != expected_version:
+        raise StaleVersion(
+            _(
+                "Ticket #%(number)s was changed by someone else while you were "
+                "working on it. Reload it to see the changes; nothing was saved."
+            )
+            % {"number": ticket.number},
+            code="stale_version",
+        )
+
+
+def _refuse_if_closed(ticket: Ticket) -> None:
+    if ticket.stage.kind == StageKind.CLOSED:
+        raise ActionRefused(
+            _("Ticket #%(number)s is closed and cannot be changed.")
+            % {"number": ticket.number},
+            code="ticket_closed",
+        )
+
+
+def missing_required_fields(ticket: Ticket) -> list[str]:
+    """Names of the fields R-CLS-3 requires that are still empty."""
+    return [
+        name for name in REQUIRED_TO_LEAVE_NEW if getattr(ticket, f"{name}_id") is None
+    ]
+
+
+def _field_label(name: str) -> str:
+    field = Ticket._meta.get_field(name)
+    assert isinstance(field, models.Field)  # noqa: S101 - a concrete column
+    return str(field.verbose_name)
+
+
+def _check_required(ticket: Ticket, stage: Stage) -> None:
+    if stage.kind == StageKind.NEW:
+        return
+    missing = missing_required_fields(ticket)
+    if missing:
+        labels = [_field_label(name) for name in missing]
+        raise ActionRefused(
+            _("Ticket #%(number)s cannot leave “New” until these are set: %(fields)s.")
+            % {"number": ticket.number or "", "fields": ", ".join(labels)},
+            code="required_fields_missing",
+            params={"fields": missing},
+        )
+
+
+def _apply_stage(
+    ticket: Ticket,
+    stage: Stage,
+    actor: Actor,
+    *,
+    enforce_required: bool = True,
+    data: dict[str, Any] | None = None,
+) -> set[str]:
+    """Move ``ticket`` to ``stage`` in memory and record it; return changed fields.
+
+    1. The stage must belong to the ticket's pipeline, and closed is terminal.
+    2. Leaving "new" needs the R-CLS-3 fields.
+    3. Passing through resolved stamps ``resolved_at`` (R-WF-4); going back
+       to work clears it; closing stamps ``closed_at``.
+    """
+    if stage.pipeline_id != ticket.pipeline_id:
+        raise ActionRefused(
+            _("The stage “%(stage)s” does not belong to the pipeline “%(pipeline)s”.")
+            % {"stage": stage.name, "pipeline": ticket.pipeline.name},
+            code="stage_not_in_pipeline",
+        )
+    old = ticket.stage
+    if stage.pk == old.pk:
+        return set()
+    _refuse_if_closed(ticket)
+    if enforce_required:
+        _check_required(ticket, stage)
+    now = timezone.now()
+    changed = {"stage"}
+    ticket.stage = stage
+    _record(
+        ticket,
+        actor,
+        EventKind.STAGE_CHANGED,
+        field="stage",
+        old=old,
+        new=stage,
+        data={"old_kind": old.kind, "new_kind": stage.kind, **(data or {})},
+    )
+    resolved_at = ticket.resolved_at
+    if stage.kind == StageKind.RESOLVED:
+        resolved_at = now
+    elif stage.kind == StageKind.CLOSED:
+        resolved_at = resolved_at or now
+        ticket.closed_at = now
+        changed.add("closed_at")
+    elif old.kind == StageKind.RESOLVED:
+        resolved_at = None
+    if resolved_at != ticket.resolved_at:
+        _record(
+            ticket,
+            actor,
+            EventKind.FIELD_CHANGED,
+            field="resolved_at",
+            old=ticket.resolved_at.isoformat() if ticket.resolved_at else None,
+            new=resolved_at.isoformat() if resolved_at else None,
+        )
+        ticket.resolved_at = resolved_at
+        changed.add("resolved_at")
+    return changed
+
+
+def _apply_field(ticket: Ticket, actor: Actor, field: str, value: Any) -> set[str]:
+    """Set one field in memory, recording the change; return changed fields."""
+    current = getattr(ticket, field)
+    if current == value:
+        return set()
+    column = Ticket._meta.get_field(field)
+    labels = dict(getattr(column, "choices", None) or [])
+    if labels:
+        _record(
+            ticket,
+            actor,
+            EventKind.FIELD_CHANGED,
+            field=field,
+            old=labels.get(current, current),
+            new=labels.get(value, value),
+            data={"old_value": current, "new_value": value},
+        )
+    else:
+        _record(
+            ticket, actor, EventKind.FIELD_CHANGED, field=field, old=current, new=value
+        )
+    setattr(ticket, field, value)
+    return {field}
+
+
+def _body(body_text: str, body_html: str) -> tuple[str, str]:
+    """Sanitise the HTML; derive it from the text when only text is given."""
+    if body_html:
+        return body_text, clean_html(body_html)
+    return body_text, text_to_html(body_text)
+
+
+def _check_type(ticket_type: TicketType | None, pipeline: Pipeline) -> None:
+    if ticket_type is not None and ticket_type.pipeline_id != pipeline.pk:
+        raise ActionRefused(
+            _("The type “%(type)s” does not belong to the pipeline “%(pipeline)s”.")
+            % {"type": ticket_type.name, "pipeline": pipeline.name},
+            code="type_not_in_pipeline",
+        )
+
+
+def _check_owner(owner: User | None) -> None:
+    if owner is not None and not (owner.is_active and hasattr(owner, "agent")):
+        raise ActionRefused(
+            _("%(user)s is not an active agent and cannot own tickets.")
+            % {"user": _display(owner)},
+            code="owner_not_agent",
+        )
+
+
+# -- opening -----------------------------------------------------------------
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    subject: str,
+    pipeline: Pipeline,
+    channel: Channel,
+    actor: ActorLike,
+    requester: Contact | None = None,
+    company: Company | Unset | None = UNSET,
+    body_text: str = "",
+    body_html: str = "",
+    stage: Stage | None = None,
+    type: TicketType | None = None,
+    reason: Reason | None = None,
+    priority: Priority | None = None,
+    owner: User | None = None,
+    team: Team | None = None,
+    scope: Scope = Scope.EXTERNAL,
+    category: Category = Category.GENERAL,
+    cc: Iterable[Contact] = (),
+    attachments: Sequence[NewAttachment] = (),
+) -> Ticket:
+    """Open a ticket, with the request's first message when there is a body.
+
+    The ticket starts in ``stage`` or the pipeline's first "new" stage; a
+    stage past "new" needs the R-CLS-3 fields like any other move.
+    """
+    who = as_actor(actor)
+    check_attachments(attachments)
+    stage = stage or stage_of_kind(pipeline, StageKind.NEW)
+    if stage.pipeline_id != pipeline.pk:
+        raise ActionRefused(
+            _("The stage “%(stage)s” does not belong to the pipeline “%(pipeline)s”.")
+            % {"stage": stage.name, "pipeline": pipeline.name},
+            code="stage_not_in_pipeline",
+        )
+    _check_type(type, pipeline)
+    _check_owner(owner)
+    if (body_text or body_html) and requester is None and who.user is None:
+        raise ActionRefused(
+            _("The request's message needs a requester or an agent as its author."),
+            code="message_without_author",
+        )
+    if company is UNSET:
+        company = requester.company if requester else None
+    now = timezone.now()
+    ticket = Ticket(
+        subject=subject.strip()[:300] or _("(no subject)"),
+        requester=requester,
+        company=company,
+        pipeline=pipeline,
+        stage=stage,
+        type=type,
+        reason=reason,
+        priority=priority,
+        owner=owner,
+        team=team,
+        scope=scope,
+        category=category,
+        channel=channel,
+        last_customer_message_at=now if body_text or body_html else None,
+    )
+    _check_required(ticket, stage)
+    if stage.kind == StageKind.RESOLVED:
+        ticket.resolved_at = now
+    elif stage.kind == StageKind.CLOSED:
+        ticket.resolved_at = ticket.closed_at = now
+    ticket.number = _next_number()
+    ticket.save()
+    if cc:
+        ticket.cc.set([c for c in cc if c != requester])
+    message = None
+    if body_text or body_html:
+        text, html = _body(body_text, body_html)
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=MessageKind.CUSTOMER,
+            direction=Direction.INBOUND,
+            channel=channel,
+            author_contact=requester,
+            author_user=who.user,
+            body_text=text,
+            body_html=html,
+        )
+    elif attachments:
+        raise ActionRefused(
+            _("Attachments need a message to go with."),
+            code="attachment_without_message",
+        )
+    _record(
+        ticket,
+        who,
+        EventKind.CREATED,
+        field="subject",
+        new=ticket.subject,
+        data={
+            "channel": channel,
+            "pipeline": pipeline.name,
+            "stage": stage.name,
+            "requester": _display(requester),
+            "classification": {
+                name: _display(getattr(ticket, name))
+                for name in ("type", "reason", "priority", "owner", "team")
+            },
+            "scope": scope,
+            "category": category,
+            "message_id": message.pk if message else None,
+        },
+    )
+    _attach(ticket, message, attachments, who)
+    return ticket
+
+
+def _attach(
+    ticket: Ticket,
+    message: Message | None,
+    attachments: Sequence[NewAttachment],
+    who: Actor,
+) -> None:
+    for attachment in store_attachments(
+        ticket, message, attachments, uploaded_by=who.user
+    ):
+        _record(
+            ticket,
+            who,
+            EventKind.ATTACHMENT_ADDED,
+            field="attachments",
+            new=attachment.filename,
+            data={"attachment_id": attachment.pk, "size": attachment.size},
+        )
+
+
+# -- messages ----------------------------------------------------------------
+
+
+@transaction.atomic
+def add_customer_message(
+    ticket: Ticket,
+    *,
+    contact: Contact,
+    body_text: str,
+    body_html: str = "",
+    channel: Channel,
+    attachments: Sequence[NewAttachment] = (),
+) -> Message:
+    """Add what a customer wrote; the returned message's ticket is where it went.
+
+    1. On a closed ticket (terminal, R-WF-3) the message opens a NEW ticket,
+       classified like the old one, linked to it as a follow-up.
+    2. On a ticket waiting on the customer, or resolved, the message moves it
+       back to the pipeline's open stage (R-WF-2).
+    """
+    who = Actor.for_contact(contact)
+    check_attachments(attachments)
+    ticket = lock_ticket(ticket)
+    if ticket.stage.kind == StageKind.CLOSED:
+        return _open_follow_up(
+            ticket, contact, body_text, body_html, channel, attachments
+        )
+    text, html = _body(body_text, body_html)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        direction=Direction.INBOUND,
+        channel=channel,
+        author_contact=contact,
+        body_text=text,
+        body_html=html,
+    )
+    _record(
+        ticket,
+        who,
+        EventKind.MESSAGE_ADDED,
+        data={"message_id": message.pk, "channel": channel},
+    )
+    _attach(ticket, message, attachments, who)
+    ticket.last_customer_message_at = message.created_at
+    changed = {"last_customer_message_at"}
+    if ticket.stage.kind in REOPENED_BY_CUSTOMER:
+        open_stage = stage_of_kind(ticket.pipeline, StageKind.OPEN)
+        changed |= _apply_stage(
+            ticket,
+            open_stage,
+            who,
+            enforce_required=False,
+            data={"reopened_by": "R-WF-2"},
+        )
+    _save(ticket, changed)
+    return message
+
+
+def _open_follow_up(
+    closed: Ticket,
+    contact: Contact,
+    body_text: str,
+    body_html: str,
+    channel: Channel,
+    attachments: Sequence[NewAttachment],
+) -> Message:
+    follow_up = open_ticket(
+        subject=closed.subject,
+        pipeline=closed.pipeline,
+        channel=channel,
+        actor=contact,
+        requester=contact,
+        company=closed.company or contact.company,
+        body_text=body_text,
+        body_html=body_html,
+        type=closed.type,
+        reason=closed.reason,
+        priority=closed.priority,
+        owner=closed.owner if closed.owner and closed.owner.is_active else None,
+        team=closed.team,
+        scope=Scope(closed.scope),
+        category=Category(closed.category),
+        attachments=attachments,
+    )
+    who = Actor.for_contact(contact)
+    _link(follow_up, closed, LinkKind.FOLLOW_UP_OF, who)
+    _record(
+        closed,
+        who,
+        EventKind.FOLLOW_UP_CREATED,
+        field="links",
+        new=f"#{follow_up.number}",
+        data={"ticket_id": follow_up.pk, "number": follow_up.number},
+    )
+    message = follow_up.messages.get()
+    return message
+
+
+@transaction.atomic
+def add_reply(
+    ticket: Ticket,
+    *,
+    author: User,
+    body_text: str,
+    body_html: str = "",
+    new_stage: Stage | None = None,
+    attachments: Sequence[NewAttachment] = (),
+    expected_version: int | None = None,
+) -> Message:
+    """An agent's public reply, and the stage it leaves the ticket in.
+
+    Both are one transaction (R-WF-5): if the stage change is refused, the
+    reply is not saved either. The first reply stamps ``first_response_at``.
+    """
+    who = Actor.for_user(author)
+    check_attachments(attachments)
+    ticket = lock_ticket(ticket)
+    _check_version(ticket, expected_version)
+    _refuse_if_closed(ticket)
+    changed: set[str] = set()
+    if new_stage is not None:
+        changed |= _apply_stage(ticket, new_stage, who)
+    text, html = _body(body_text, body_html)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.REPLY,
+        direction=Direction.OUTBOUND,
+        channel=ticket.channel,
+        author_user=author,
+        body_text=text,
+        body_html=html,
+    )
+    _record(ticket, who, EventKind.REPLY_ADDED, data={"message_id": message.pk})
+    _attach(ticket, message, attachments, who)
+    if ticket.first_response_at is None:
+        ticket.first_response_at = message.created_at
+        changed.add("first_response_at")
+    _save(ticket, changed)
+    return message
+
+
+@transaction.atomic
+def add_note(
+    ticket: Ticket,
+    *,
+    author: User,
+    body_text: str,
+    body_html: str = "",
+    attachments: Sequence[NewAttachment] = (),
+) -> Message:
+    """An internal note: never shown to the customer, allowed on closed tickets."""
+    who = Actor.for_user(author)
+    check_attachments(attachments)
+    ticket = lock_ticket(ticket)
+    text, html = _body(body_text, body_html)
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=MessageKind.NOTE,
+        direction=Direction.INTERNAL,
+        channel=Channel.INTERNAL,
+        author_user=author,
+        body_text=text,
+        body_html=html,
+    )
+    _record(ticket, who, EventKind.NOTE_ADDED, data={"message_id": message.pk})
+    _attach(ticket, message, attachments, who)
+    _save(ticket, ())
+    return message
+
+
+# -- workflow and classification --------------------------------------------
+
+
+@transaction.atomic
+def change_stage(
+    ticket: Ticket,
+    *,
+    stage: Stage,
+    actor: ActorLike,
+    expected_version: int | None = None,
+) -> Ticket:
+    ticket = lock_ticket(ticket)
+    _check_version(ticket, expected_version)
+    changed = _apply_stage(ticket, stage, as_actor(actor))
+    return _save(ticket, changed) if changed else ticket
+
+
+@transaction.atomic
+def move_to_pipeline(
+    ticket: Ticket,
+    *,
+    pipeline: Pipeline,
+    actor: ActorLike,
+    stage: Stage | None = None,
+    type: TicketType | Unset | None = UNSET,
+    team: Team | Unset | None = UNSET,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Re-classify a ticket into another pipeline, keeping its whole history.
+
+    1. The stage is ``stage`` or the first of the same kind in the new
+       pipeline.
+    2. A type of the old pipeline does not carry over: it is replaced by
+       ``type`` or cleared.
+    3. The team becomes ``team`` or the new pipeline's team.
+    4. The result must still satisfy R-CLS-3 if the stage is past "new".
+    """
+    who = as_actor(actor)
+    ticket = lock_ticket(ticket)
+    _check_version(ticket, expected_version)
+    _refuse_if_closed(ticket)
+    if pipeline.pk == ticket.pipeline_id:
+        raise ActionRefused(
+            _("Ticket #%(number)s is already in “%(pipeline)s”.")
+            % {"number": ticket.number, "pipeline": pipeline.name},
+            code="same_pipeline",
+        )
+    target_stage = stage or stage_of_kind(pipeline, StageKind(ticket.stage.kind))
+    if target_stage.pipeline_id != pipeline.pk:
+        raise ActionRefused(
+            _("The stage “%(stage)s” does not belong to the pipeline “%(pipeline)s”.")
+            % {"stage": target_stage.name, "pipeline": pipeline.name},
+            code="stage_not_in_pipeline",
+        )
+    new_type = None if type is UNSET else type
+    _check_type(new_type, pipeline)
+    old_pipeline, old_stage = ticket.pipeline, ticket.stage
+    changed = {"pipeline", "stage"}
+    _record(
+        ticket,
+        who,
+        EventKind.PIPELINE_CHANGED,
+        field="pipeline",
+        old=old_pipeline,
+        new=pipeline,
+    )
+    ticket.pipeline = pipeline
+    changed |= _apply_field(ticket, who, "type", new_type)
+    changed |= _apply_field(
+        ticket, who, "team", pipeline.team if team is UNSET else team
+    )
+    _check_required(ticket, target_stage)
+    ticket.stage = target_stage
+    _record(
+        ticket,
+        who,
+        EventKind.STAGE_CHANGED,
+        field="stage",
+        old=old_stage,
+        new=target_stage,
+        data={"old_kind": old_stage.kind, "new_kind": target_stage.kind},
+    )
+    return _save(ticket, changed)
+
+
+@transaction.atomic
+def assign(
+    ticket: Ticket,
+    *,
+    actor: ActorLike,
+    owner: User | Unset | None = UNSET,
+    team: Team | Unset | None = UNSET,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Set the owner and/or team; ``None`` clears (only while still new)."""
+    who = as_actor(actor)
+    ticket = lock_ticket(ticket)
+    _check_version(ticket, expected_version)
+    _refuse_if_closed(ticket)
+    changed: set[str] = set()
+    if owner is not UNSET:
+        _check_owner(owner)
+        changed |= _apply_field(ticket, who, "owner", owner)
+    if team is not UNSET:
+        changed |= _apply_field(ticket, who, "team", team)
+    _check_required(ticket, ticket.stage)
+    return _save(ticket, changed) if changed else ticket
+
+
+@transaction.atomic
+def set_classification(
+    ticket: Ticket,
+    *,
+    actor: ActorLike,
+    type: TicketType | Unset | None = UNSET,
+    reason: Reason | Unset | None = UNSET,
+    priority: Priority | Unset | None = UNSET,
+    category: Category | Unset = UNSET,
+    scope: Scope | Unset = UNSET,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Set type, reason, priority, category and scope; unset ones are kept."""
+    who = as_actor(actor)
+    ticket = lock_ticket(ticket)
+    _check_version(ticket, expected_version)
+    _refuse_if_closed(ticket)
+    if type is not UNSET:
+        _check_type(type, ticket.pipeline)
+    values = {
+        "type": type,
+        "reason": reason,
+        "priority": priority,
+        "category": category,
+        "scope": scope,
+    }
+    changed: set[str] = set()
+    for field, value in values.items():
+        if value is not UNSET:
+            changed |= _apply_field(ticket, who, field, value)
+    _check_required(ticket, ticket.stage)
+    return _save(ticket, changed) if changed else ticket
+
+
+@transaction.atomic
+def delete_ticket(ticket: Ticket, *, actor: ActorLike) -> None:
+    """Delete a ticket (spam, test data) with its messages and trail.
+
+    Its number is never handed out again: the counter only grows. The trail
+    goes with the ticket, so the deletion itself is logged.
+    """
+    who = as_actor(actor)
+    ticket = lock_ticket(ticket)
+    logger.info(
+        "ticket #%s deleted by %s (%s)",
+        ticket.number,
+        who.label,
+        who.type,
+        extra=who.data,
+    )
+    ticket.delete()
+
+
+# -- relations ---------------------------------------------------------------
+
+
+def _link(source: Ticket, target: Ticket, kind: LinkKind, who: Actor) -> TicketLink:
+    link, created = TicketLink.objects.get_or_create(
+        source=source, target=target, kind=kind
+    )
+    if created:
+        label = LinkKind(kind).label
+        _record(
+            source,
+            who,
+            EventKind.LINKED,
+            field="links",
+            new=f"{label} #{target.number}",
+            data={"link_id": link.pk, "kind": kind, "ticket_id": target.pk},
+        )
+        _record(
+            target,
+            who,
+            EventKind.LINKED,
+            field="links",
+            new=f"#{source.number} {label}",
+            data={"link_id": link.pk, "kind": kind, "ticket_id": source.pk},
+        )
+    return link
+
+
+@transaction.atomic
+def link_tickets(
+    ticket: Ticket, *, other: Ticket, kind: LinkKind, actor: ActorLike
+) -> TicketLink:
+    """Record that ``ticket`` <kind> ``other``; linking twice changes nothing."""
+    if ticket.pk == other.pk:
+        raise ActionRefused(_("A ticket cannot be linked to itself."), code="link_self")
+    return _link(ticket, other, kind, as_actor(actor))
+
+
+@transaction.atomic
+def merge_tickets(source: Ticket, *, into: Ticket, actor: ActorLike) -> Ticket:
+    """Merge a duplicate into another ticket.
+
+    1. Messages and attachments move to ``into``; the source's requester and
+       CCs become CCs of ``into``.
+    2. The source is closed (whatever its classification) and linked as a
+       duplicate of ``into``; both trails record the merge.
+    """
+    who = as_actor(actor)
+    if source.pk == into.pk:
+        raise ActionRefused(
+            _("A ticket cannot be merged into itself."), code="merge_self"
+        )
+    # Lock in id order so two opposite merges cannot deadlock.
+    first, second = sorted([source.pk, into.pk])
+    locked = {pk: lock_ticket(pk) for pk in (first, second)}
+    source, into = locked[source.pk], locked[into.pk]
+    _refuse_if_closed(source)
+    _refuse_if_closed(into)
+    moved_messages = source.messages.update(ticket=into)
+    moved_attachments = source.attachments.update(ticket=into)
+    parties = [*source.cc.all(), *([source.requester] if source.requester else [])]
+    into.cc.add(*[c for c in parties if c.pk != into.requester_id])
+    counts = {"messages": moved_messages, "attachments": moved_attachments}
+    _record(
+        source,
+        who,
+        EventKind.MERGED_INTO,
+        field="links",
+        new=f"#{into.number}",
+        data={"ticket_id": into.pk, **counts},
+    )
+    _record(
+        into,
+        who,
+        EventKind.MERGED_FROM,
+        field="links",
+        new=f"#{source.number}",
+        data={"ticket_id": source.pk, **counts},
+    )
+    changed = _apply_stage(
+        source,
+        stage_of_kind(source.pipeline, StageKind.CLOSED),
+        who,
+        enforce_required=False,
+    )
+    _save(source, changed)
+    _link(source, into, LinkKind.DUPLICATE_OF, who)
+    return _save(into, ())

@@ -1,0 +1,87 @@
+"""Storing files and URLs attached to a ticket."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from ventanilla.core.errors import ActionRefused
+from ventanilla.tickets.models import Attachment, Message, Ticket
+
+
+@dataclass(frozen=True)
+class NewAttachment:
+    """A file (``content``) or a link (``url``) to attach."""
+
+    filename: str
+    content: bytes = b""
+    content_type: str = ""
+    url: str = ""
+
+
+def safe_filename(name: str) -> str:
+    """Strip any path (both separators) and characters unsafe on disk."""
+    base = PureWindowsPath(PurePosixPath(name).name).name.strip()
+    try:
+        cleaned = get_valid_filename(base)
+    except Exception:  # SuspiciousFileOperation for names like "..".
+        cleaned = ""
+    return cleaned[:200] or "adjunto"
+
+
+def check_attachments(attachments: Sequence[NewAttachment]) -> None:
+    """Refuse the whole write before anything is stored."""
+    limit = settings.VENTANILLA_MAX_ATTACHMENT_BYTES
+    for item in attachments:
+        if bool(item.url) == bool(item.content):
+            raise ActionRefused(
+                _("An attachment is either a file or a link: “%(name)s”.")
+                % {"name": item.filename},
+                code="attachment_invalid",
+            )
+        if len(item.content) > limit:
+            raise ActionRefused(
+                _("“%(name)s” is larger than the limit of %(limit)s.")
+                % {"name": item.filename, "limit": filesizeformat(limit)},
+                code="attachment_too_large",
+            )
+
+
+def store_attachments(
+    ticket: Ticket,
+    message: Message | None,
+    attachments: Sequence[NewAttachment],
+    *,
+    uploaded_by: User | None,
+) -> list[Attachment]:
+    stored = []
+    for item in attachments:
+        name = safe_filename(item.filename)
+        attachment = Attachment(
+            ticket=ticket,
+            message=message,
+            filename=name,
+            uploaded_by=uploaded_by,
+            url=item.url,
+            content_type=item.content_type
+            or (mimetypes.guess_type(name)[0] or "application/octet-stream"),
+        )
+        if item.content:
+            attachment.size = len(item.content)
+            attachment.sha256 = hashlib.sha256(item.content).hexdigest()
+            attachment.file.save(name, ContentFile(item.content), save=False)
+        else:
+            attachment.content_type = ""
+        attachment.save()
+        stored.append(attachment)
+    return stored
