@@ -165,6 +165,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 VENTANILLA_MAX_ATTACHMENT_BYTES = env_int(
     "VENTANILLA_MAX_ATTACHMENT_BYTES", 25 * 1024 * 1024
 )
+# Mail from one sender beyond this many messages in the window is a storm:
+# kept, never turned into tickets (R-CAP-6).
+VENTANILLA_MAIL_STORM_MAX = env_int("VENTANILLA_MAIL_STORM_MAX", 20)
+VENTANILLA_MAIL_STORM_WINDOW_MINUTES = env_int(
+    "VENTANILLA_MAIL_STORM_WINDOW_MINUTES", 10
+)
+# Largest raw message the ingress paths accept, in bytes.
+VENTANILLA_MAX_INBOUND_BYTES = env_int("VENTANILLA_MAX_INBOUND_BYTES", 50 * 1024 * 1024)
 # First human ticket number of a new installation (#10001, #10002, ...).
 VENTANILLA_FIRST_TICKET_NUMBER = env_int("VENTANILLA_FIRST_TICKET_NUMBER", 10001)
 

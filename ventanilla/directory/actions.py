@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission, User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from ventanilla.directory.models import (
@@ -128,6 +128,26 @@ def create_contact(
         company=company,
         owner=owner,
     )
+
+
+def contact_for_address(email: str, *, name: str = "") -> Contact:
+    """The contact who writes from ``email``, created on first contact.
+
+    A new contact joins the company whose email domain matches, if any.
+    """
+    address = email.strip().lower()
+    existing = Contact.objects.filter(email__iexact=address).first()
+    if existing is not None:
+        return existing
+    domain = address.rpartition("@")[2]
+    company = Company.objects.filter(domain=domain).first() if domain else None
+    try:
+        with transaction.atomic():
+            return Contact.objects.create(
+                name=(name.strip() or address)[:200], email=address, company=company
+            )
+    except IntegrityError:  # created concurrently by another delivery
+        return Contact.objects.get(email__iexact=address)
 
 
 def set_contact_owner(contact: Contact, *, owner: User | None) -> Contact:

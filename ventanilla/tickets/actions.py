@@ -317,6 +317,8 @@ def open_ticket(
     category: Category = Category.GENERAL,
     cc: Iterable[Contact] = (),
     attachments: Sequence[NewAttachment] = (),
+    quoted_text: str = "",
+    email_message_id: str = "",
 ) -> Ticket:
     """Open a ticket, with the request's first message when there is a body.
 
@@ -379,6 +381,8 @@ def open_ticket(
             author_user=who.user,
             body_text=text,
             body_html=html,
+            quoted_text=quoted_text,
+            email_message_id=email_message_id,
         )
     elif attachments:
         raise ActionRefused(
@@ -440,6 +444,8 @@ def add_customer_message(
     body_html: str = "",
     channel: Channel,
     attachments: Sequence[NewAttachment] = (),
+    quoted_text: str = "",
+    email_message_id: str = "",
 ) -> Message:
     """Add what a customer wrote; the returned message's ticket is where it went.
 
@@ -453,7 +459,14 @@ def add_customer_message(
     ticket = lock_ticket(ticket)
     if ticket.stage.kind == StageKind.CLOSED:
         return _open_follow_up(
-            ticket, contact, body_text, body_html, channel, attachments
+            ticket,
+            contact,
+            channel,
+            body_text=body_text,
+            body_html=body_html,
+            attachments=attachments,
+            quoted_text=quoted_text,
+            email_message_id=email_message_id,
         )
     text, html = _body(body_text, body_html)
     message = Message.objects.create(
@@ -464,6 +477,8 @@ def add_customer_message(
         author_contact=contact,
         body_text=text,
         body_html=html,
+        quoted_text=quoted_text,
+        email_message_id=email_message_id,
     )
     _record(
         ticket,
@@ -490,10 +505,8 @@ def add_customer_message(
 def _open_follow_up(
     closed: Ticket,
     contact: Contact,
-    body_text: str,
-    body_html: str,
     channel: Channel,
-    attachments: Sequence[NewAttachment],
+    **message: Any,
 ) -> Message:
     follow_up = open_ticket(
         subject=closed.subject,
@@ -502,8 +515,6 @@ def _open_follow_up(
         actor=contact,
         requester=contact,
         company=closed.company or contact.company,
-        body_text=body_text,
-        body_html=body_html,
         type=closed.type,
         reason=closed.reason,
         priority=closed.priority,
@@ -511,7 +522,7 @@ def _open_follow_up(
         team=closed.team,
         scope=Scope(closed.scope),
         category=Category(closed.category),
-        attachments=attachments,
+        **message,
     )
     who = Actor.for_contact(contact)
     _link(follow_up, closed, LinkKind.FOLLOW_UP_OF, who)
@@ -523,8 +534,7 @@ def _open_follow_up(
         new=f"#{follow_up.number}",
         data={"ticket_id": follow_up.pk, "number": follow_up.number},
     )
-    message = follow_up.messages.get()
-    return message
+    return follow_up.messages.get()
 
 
 @transaction.atomic
@@ -567,7 +577,15 @@ def add_reply(
         ticket.first_response_at = message.created_at
         changed.add("first_response_at")
     _save(ticket, changed)
+    transaction.on_commit(lambda: _deliver_reply(message.pk))
     return message
+
+
+def _deliver_reply(message_id: int) -> None:
+    """Queue the reply for the customer's channel (email for now)."""
+    from ventanilla.channels.mail.jobs import send_reply
+
+    send_reply.enqueue(message_id)
 
 
 @transaction.atomic

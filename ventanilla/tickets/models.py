@@ -203,6 +203,13 @@ class Message(TimestampedModel):
     )
     body_text = models.TextField(_("text"), blank=True)
     body_html = models.TextField(_("sanitised HTML"), blank=True)
+    # Quoted history and signature split off the new text; shown folded.
+    quoted_text = models.TextField(_("quoted text"), blank=True)
+    # The RFC 5322 Message-ID (ours for outgoing mail), for threading replies.
+    email_message_id = models.CharField(
+        _("email Message-ID"), max_length=998, blank=True, db_index=True
+    )
+    email_sent_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,0 +1,134 @@
+"""Mail that leaves Ventanilla: agent replies, threaded in the customer's
+mail client.
+
+Every outgoing message carries our own Message-ID (stored on the ticket
+message before sending, so the customer's answer threads back), In-Reply-To
+and References built from the conversation, and the ticket token in the
+subject. Header values come from user-editable fields, so each one is
+flattened to one line: nothing a user types can add a header.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from ventanilla.channels.mail.models import InboundMessage, Mailbox
+from ventanilla.channels.mail.subjects import strip_prefixes, ticket_token
+from ventanilla.tickets.models import Message, MessageKind, Ticket
+
+MAX_REFERENCES = 20
+_LINE_BREAKS = re.compile(r"[\r\n\x00\x0b\x0c\x85\u2028\u2029]+")
+
+
+def one_line(value: str) -> str:
+    """A header-safe value: line breaks (the way to inject headers) removed."""
+    return " ".join(_LINE_BREAKS.sub(" ", value).split())
+
+
+def sending_address(ticket: Ticket) -> str:
+    """The mailbox the customer wrote to, else their pipeline's, else ours."""
+    inbound = (
+        InboundMessage.objects.filter(ticket=ticket, mailbox__isnull=False)
+        .select_related("mailbox")
+        .order_by("-received_at", "-id")
+        .first()
+    )
+    if inbound is not None and inbound.mailbox is not None:
+        return inbound.mailbox.address
+    mailbox = (
+        Mailbox.objects.filter(pipeline_id=ticket.pipeline_id, is_connected=True)
+        .order_by("address")
+        .first()
+    )
+    return mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
+
+
+def reply_subject(ticket: Ticket) -> str:
+    subject = one_line(strip_prefixes(ticket.subject)) or str(ticket.number)
+    if ticket_token(subject) != ticket.number:
+        subject = f"{subject} {ticket.token}"
+    return f"Re: {subject}"
+
+
+def build_reply(message: Message, *, automatic: bool = False) -> EmailMultiAlternatives:
+    """The email for an agent reply (``message`` must have its Message-ID)."""
+    ticket = message.ticket
+    earlier = list(
+        ticket.messages.exclude(kind=MessageKind.NOTE)
+        .exclude(email_message_id="")
+        .filter(id__lt=message.pk)
+        .order_by("id")
+        .values_list("email_message_id", flat=True)
+    )
+    sender = sending_address(ticket)
+    author = message.author_user
+    display = one_line(author.get_full_name()) if author else ""
+    to = [ticket.requester.email] if ticket.requester and ticket.requester.email else []
+    cc = [c.email for c in ticket.cc.all() if c.email and c.email not in to]
+    headers = {
+        "Message-ID": message.email_message_id,
+        "X-Ventanilla-Ticket": str(ticket.number),
+    }
+    if earlier:
+        headers["In-Reply-To"] = earlier[-1]
+        headers["References"] = " ".join([earlier[0], *earlier[1:][-MAX_REFERENCES:]])
+    if automatic:
+        headers["Auto-Submitted"] = "auto-replied"
+    email = EmailMultiAlternatives(
+        subject=reply_subject(ticket),
+        body=message.body_text,
+        from_email=formataddr((display, sender)) if display else sender,
+        to=to,
+        cc=cc,
+        reply_to=[sender],
+        headers=headers,
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments.exclude(file=""):
+        with attachment.file.open("rb") as handle:
+            email.attach(
+                attachment.filename, handle.read(), attachment.content_type or None
+            )
+    return email
+
+
+def new_message_id(number: int, domain: str) -> str:
+    """A unique Message-ID, short enough that its header line never folds."""
+    return f"<{secrets.token_hex(12)}.t{number}@{domain[:60]}>"
+
+
+def send_reply(message_id: int) -> bool:
+    """Send an agent reply once; return False if it was already sent.
+
+    1. Give the message our Message-ID and commit it, so that an answer
+       arriving before the send finishes still threads.
+    2. Send; mark it sent. A crash between 2 and the mark sends it again on
+       retry: better twice than never.
+    """
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("ticket__requester", "author_user")
+            .get(pk=message_id)
+        )
+        if message.kind != MessageKind.REPLY or message.email_sent_at is not None:
+            return False
+        if not message.email_message_id:
+            domain = sending_address(message.ticket).rpartition("@")[2] or "localhost"
+            message.email_message_id = new_message_id(message.ticket.number, domain)
+            message.save(update_fields=["email_message_id"])
+    email = build_reply(message)
+    if not email.to:
+        return False  # no address to write to (e.g. a walk-in without email)
+    email.send()
+    message.email_sent_at = timezone.now()
+    message.save(update_fields=["email_sent_at"])
+    return True

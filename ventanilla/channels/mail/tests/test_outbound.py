@@ -1,0 +1,133 @@
+"""Agent replies leave as mail that threads in the customer's client."""
+
+from __future__ import annotations
+
+from email import message_from_bytes
+from email.policy import default
+
+from django.core import mail
+
+from ventanilla.channels.mail.ingest import ingest_raw
+from ventanilla.channels.mail.models import Via
+from ventanilla.channels.mail.outbound import one_line, reply_subject, send_reply
+from ventanilla.channels.mail.tests.builders import build_mail
+from ventanilla.directory.actions import create_contact
+from ventanilla.tickets import actions
+from ventanilla.tickets.models import Ticket
+
+
+def _ticket_from_mail(mailbox, **kwargs) -> Ticket:
+    result = ingest_raw(build_mail(**kwargs), mailbox=mailbox, via=Via.PIPE)
+    return Ticket.objects.get(number=result.ticket)
+
+
+def _sent():
+    assert len(mail.outbox) == 1
+    return message_from_bytes(mail.outbox[0].message().as_bytes(), policy=default)
+
+
+def test_reply_is_sent_on_commit_with_threading_headers(
+    finanzas_mailbox, rosario, django_capture_on_commit_callbacks
+):
+    # given a ticket opened by mail
+    ticket = _ticket_from_mail(
+        finanzas_mailbox,
+        message_id="<pedido@andinas.example>",
+        subject="Estado de cuenta",
+    )
+
+    # when an agent replies
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = actions.add_reply(
+            ticket, author=rosario, body_text="Adjuntamos su estado."
+        )
+
+    # then the customer gets a mail that threads
+    sent = _sent()
+    reply.refresh_from_db()
+    assert sent["Message-ID"] == reply.email_message_id
+    assert reply.email_message_id.endswith("@generafactoring.pe>")
+    assert sent["In-Reply-To"] == "<pedido@andinas.example>"
+    assert sent["References"] == "<pedido@andinas.example>"
+    assert sent["Subject"] == f"Re: Estado de cuenta [#{ticket.number}]"
+    assert sent["To"] == "jorge.salas@andinas.example"
+    assert sent["From"] == "Rosario Quispe <finanzas@generafactoring.pe>"
+    assert sent["Auto-Submitted"] is None  # a person wrote it
+    assert "Adjuntamos su estado." in sent.get_body(("plain",)).get_content()
+    assert reply.email_sent_at is not None
+
+
+def test_the_customer_answer_to_our_reply_threads_back(
+    finanzas_mailbox, rosario, django_capture_on_commit_callbacks
+):
+    ticket = _ticket_from_mail(finanzas_mailbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = actions.add_reply(ticket, author=rosario, body_text="¿Nos confirma?")
+    reply.refresh_from_db()
+
+    # the customer's client keeps our Message-ID, not the subject token
+    result = ingest_raw(
+        build_mail(subject="Re: otra cosa", in_reply_to=reply.email_message_id),
+        mailbox=finanzas_mailbox,
+        via=Via.PIPE,
+    )
+
+    assert (result.outcome, result.ticket) == ("appended", ticket.number)
+
+
+def test_a_reply_is_sent_only_once(finanzas_mailbox, rosario):
+    ticket = _ticket_from_mail(finanzas_mailbox)
+    reply = actions.add_reply(ticket, author=rosario, body_text="Hola")
+
+    assert send_reply(reply.pk) is True
+    assert send_reply(reply.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_copied_contacts_receive_the_reply(org, finanzas_mailbox, rosario):
+    ticket = _ticket_from_mail(finanzas_mailbox, cc="Ana Díaz <ana@andinas.example>")
+    reply = actions.add_reply(ticket, author=rosario, body_text="Hola")
+
+    send_reply(reply.pk)
+
+    assert _sent()["Cc"] == "ana@andinas.example"
+
+
+def test_user_fields_cannot_inject_headers(org, finanzas_mailbox, rosario):
+    # given a subject that smuggles a header
+    requester = create_contact(name="X", email="x@andinas.example", company=org.acme)
+    ticket = actions.open_ticket(
+        subject="Hola\r\nBcc: victima@example.test",
+        pipeline=org.finanzas,
+        channel="email",
+        actor=requester,
+        requester=requester,
+        body_text="x",
+    )
+    rosario.first_name = "Rosario\nBcc: otra@example.test"
+    reply = actions.add_reply(ticket, author=rosario, body_text="Hola")
+
+    send_reply(reply.pk)
+
+    sent = _sent()
+    assert sent["Bcc"] is None
+    assert "\n" not in sent["Subject"]
+    assert mail.outbox[0].recipients() == ["x@andinas.example"]
+
+
+def test_the_token_is_not_repeated_in_the_subject(ticket):
+    assert reply_subject(ticket) == f"Re: {ticket.subject} [#{ticket.number}]"
+    ticket.subject = f"RE: RV: Consulta [#{ticket.number}]"
+    assert reply_subject(ticket) == f"Re: Consulta [#{ticket.number}]"
+
+
+def test_one_line_removes_every_line_break():
+    assert one_line("a\r\nb\nc\u2028d\x00e") == "a b c d e"
+
+
+def test_notes_are_never_mailed(ticket, rosario, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        note = actions.add_note(ticket, author=rosario, body_text="Interno")
+
+    assert mail.outbox == []
+    assert send_reply(note.pk) is False
