@@ -110,7 +110,8 @@ def _measure(kind: str, corpus: Path, env: dict[str, str]) -> dict[str, float]:
         text=True,
         env=env,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return result
 
 
 def _fresh_database(workdir: Path, run: int) -> tuple[dict[str, str], object]:

@@ -16,7 +16,7 @@ from ventanilla.tickets import actions
 from ventanilla.tickets.models import Ticket
 
 
-def _ticket_from_mail(mailbox, **kwargs) -> Ticket:
+def _ticket_from_mail(mailbox, **kwargs):
     result = ingest_raw(build_mail(**kwargs), mailbox=mailbox, via=Via.PIPE)
     return Ticket.objects.get(number=result.ticket)
 
