@@ -140,6 +140,8 @@ class Ticket(TimestampedModel):
     last_customer_message_at = models.DateTimeField(
         _("last customer message at"), null=True, blank=True
     )
+    # When the automatic "we received your request" mail went out, if it did.
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-number"]

@@ -148,7 +148,8 @@ def _finish(inbound_id: int, outcome: Outcome, reason: str) -> IngestResult:
             row.outcome = outcome
             row.reason = reason[:500]
             row.processed_at = timezone.now()
-            row.save(update_fields=["outcome", "reason", "processed_at"])
+            row.attempts += 1  # the failed attempt's own count was rolled back
+            row.save(update_fields=["outcome", "reason", "processed_at", "attempts"])
         return IngestResult(row.outcome, _number(row), row.message_id, row.pk)
 
 
@@ -188,7 +189,8 @@ def _process_locked(inbound_id: int) -> IngestResult:
 
     sender = contact_for_address(mail.from_address, name=mail.from_name)
     ticket = find_ticket(mail, sender)
-    noise = _noise(mail, row)
+    verdict = loops.classify(mail)
+    noise = _noise(mail, row, verdict)
     if noise is None and mail.message_id and not mail.message_id_generated:
         noise = _already_delivered(mail.message_id, row)
     if noise is not None:
@@ -222,12 +224,22 @@ def _process_locked(inbound_id: int) -> IngestResult:
         cc=_parties(mail, sender),
         **fields,
     )
-    return _save(row, Outcome.CREATED, ticket=opened, message=opened.messages.first())
+    first = opened.messages.first()
+    if first is not None and verdict.may_acknowledge:
+        transaction.on_commit(lambda: _acknowledge(first.pk))
+    return _save(row, Outcome.CREATED, ticket=opened, message=first)
 
 
-def _noise(mail: ParsedMail, row: InboundMessage) -> str | None:
+def _acknowledge(message_id: int) -> None:
+    from ventanilla.channels.mail.jobs import send_acknowledgement
+
+    send_acknowledgement.enqueue(message_id)
+
+
+def _noise(
+    mail: ParsedMail, row: InboundMessage, verdict: loops.LoopVerdict
+) -> str | None:
     """Why this message must not open a ticket, or None (R-CAP-6)."""
-    verdict = loops.classify(mail)
     if verdict.kind in loops.NEVER_OPENS_TICKETS:
         return f"{verdict.kind}: {verdict.reason}"
     window = timedelta(minutes=settings.VENTANILLA_MAIL_STORM_WINDOW_MINUTES)

@@ -10,3 +10,8 @@ from ventanilla.channels.mail import outbound
 @task()
 def send_reply(message_id: int) -> bool:
     return outbound.send_reply(message_id)
+
+
+@task()
+def send_acknowledgement(message_id: int) -> bool:
+    return outbound.send_acknowledgement(message_id)

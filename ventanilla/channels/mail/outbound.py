@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from ventanilla.channels.mail.models import InboundMessage, Mailbox
 from ventanilla.channels.mail.subjects import strip_prefixes, ticket_token
+from ventanilla.core.emails import make_message
 from ventanilla.tickets.models import Message, MessageKind, Ticket
 
 MAX_REFERENCES = 20
@@ -98,6 +99,54 @@ def build_reply(message: Message, *, automatic: bool = False) -> EmailMultiAlter
                 attachment.filename, handle.read(), attachment.content_type or None
             )
     return email
+
+
+def send_acknowledgement(message_id: int) -> bool:
+    """Tell the customer their mail became a ticket (an automatic reply).
+
+    Sent once, to the author of the ticket's first message only, marked
+    ``Auto-Submitted: auto-replied`` so that well-behaved auto-responders
+    do not answer it (RFC 3834), and threaded on the customer's message.
+    """
+    message = (
+        Message.objects.select_related("ticket", "author_contact")
+        .filter(pk=message_id, kind=MessageKind.CUSTOMER)
+        .first()
+    )
+    if message is None or message.author_contact is None:
+        return False
+    ticket = message.ticket
+    address = message.author_contact.email
+    ours = set(Mailbox.objects.values_list("address", flat=True))
+    if not address or address in ours or ticket.acknowledged_at is not None:
+        return False
+    sender = sending_address(ticket)
+    headers = {
+        "Message-ID": new_message_id(ticket.number, sender.rpartition("@")[2]),
+        "Auto-Submitted": "auto-replied",
+        "X-Auto-Response-Suppress": "All",
+        "X-Ventanilla-Ticket": str(ticket.number),
+    }
+    if message.email_message_id:
+        headers["In-Reply-To"] = message.email_message_id
+        headers["References"] = message.email_message_id
+    email = make_message(
+        "mail/emails/acknowledgement",
+        {
+            "ticket": ticket,
+            "subject": one_line(strip_prefixes(ticket.subject)),
+            "name": message.author_contact.name,
+        },
+        to=[address],
+        from_email=sender,
+        headers=headers,
+    )
+    updated = Ticket.objects.filter(pk=ticket.pk, acknowledged_at=None).update(
+        acknowledged_at=timezone.now()
+    )
+    if updated:  # claimed: no other worker sends it
+        email.send()
+    return bool(updated)
 
 
 def new_message_id(number: int, domain: str) -> str:

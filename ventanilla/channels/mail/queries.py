@@ -35,17 +35,32 @@ def quarantined() -> QuerySet[InboundMessage]:
     )
 
 
-def reconciliation() -> QuerySet[Mailbox]:
+RECONCILIATION_COLUMNS = (
+    "address",
+    "received",
+    "created",
+    "appended",
+    "quarantined",
+    "suppressed",
+    "pending",
+)
+
+
+def reconciliation() -> list[dict[str, object]]:
     """Per mailbox: messages in, and what became of them (R-CAP-5)."""
 
     def counted(outcome: Outcome) -> Count:
         return Count("inbound_messages", filter=Q(inbound_messages__outcome=outcome))
 
-    return Mailbox.objects.annotate(
-        received=Count("inbound_messages"),
-        created=counted(Outcome.CREATED),
-        appended=counted(Outcome.APPENDED),
-        quarantined=counted(Outcome.QUARANTINED),
-        suppressed=counted(Outcome.SUPPRESSED),
-        pending=counted(Outcome.RECEIVED),
-    ).order_by("address")
+    return list(
+        Mailbox.objects.annotate(
+            received=Count("inbound_messages"),
+            created=counted(Outcome.CREATED),
+            appended=counted(Outcome.APPENDED),
+            quarantined=counted(Outcome.QUARANTINED),
+            suppressed=counted(Outcome.SUPPRESSED),
+            pending=counted(Outcome.RECEIVED),
+        )
+        .order_by("address")
+        .values(*RECONCILIATION_COLUMNS)
+    )

@@ -131,3 +131,79 @@ def test_notes_are_never_mailed(ticket, rosario, django_capture_on_commit_callba
 
     assert mail.outbox == []
     assert send_reply(note.pk) is False
+
+
+def _ingest_on_commit(mailbox, capture, **kwargs):
+    with capture(execute=True):
+        return ingest_raw(build_mail(**kwargs), mailbox=mailbox, via=Via.PIPE)
+
+
+def test_a_new_ticket_by_mail_is_acknowledged_once(
+    finanzas_mailbox, django_capture_on_commit_callbacks
+):
+    # when
+    result = _ingest_on_commit(
+        finanzas_mailbox,
+        django_capture_on_commit_callbacks,
+        subject="RE: Estado de cuenta",
+        message_id="<pide@andinas.example>",
+    )
+
+    # then
+    sent = _sent()
+    assert sent["To"] == "jorge.salas@andinas.example"
+    assert sent["From"] == "finanzas@generafactoring.pe"
+    assert sent["Subject"] == f"Re: Estado de cuenta [#{result.ticket}]"
+    assert sent["Auto-Submitted"] == "auto-replied"
+    assert sent["In-Reply-To"] == "<pide@andinas.example>"
+    text = sent.get_body(("plain",)).get_content()
+    assert f"#{result.ticket}" in text
+    assert "Hemos recibido su solicitud" in text
+    assert Ticket.objects.get().acknowledged_at is not None
+
+    # and a reply on the same ticket gets no second acknowledgement
+    _ingest_on_commit(
+        finanzas_mailbox,
+        django_capture_on_commit_callbacks,
+        in_reply_to="<pide@andinas.example>",
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_notices_and_auto_replies_are_never_acknowledged(
+    finanzas_mailbox, django_capture_on_commit_callbacks
+):
+    _ingest_on_commit(
+        finanzas_mailbox,
+        django_capture_on_commit_callbacks,
+        sender="notificaciones@sunat.gob.pe",
+        subject="SUNAT - Nueva notificación",
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    _ingest_on_commit(
+        finanzas_mailbox,
+        django_capture_on_commit_callbacks,
+        subject="Fuera de la oficina",
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+
+    assert Ticket.objects.count() == 1  # the notice opened one
+    assert mail.outbox == []
+
+
+def test_mail_from_one_of_our_mailboxes_is_not_acknowledged(
+    org, finanzas_mailbox, django_capture_on_commit_callbacks
+):
+    from ventanilla.channels.mail.actions import create_mailbox
+
+    create_mailbox(address="cobranza@generafactoring.pe", pipeline=org.cobranzas)
+
+    _ingest_on_commit(
+        finanzas_mailbox,
+        django_capture_on_commit_callbacks,
+        sender="cobranza@generafactoring.pe",
+        subject="COB: liquidación",
+    )
+
+    assert Ticket.objects.count() == 1
+    assert mail.outbox == []
