@@ -33,6 +33,14 @@ def create_team(
     )
 
 
+def _set_hash(user: User, password_hash: str) -> None:
+    """Use an already computed hash (e.g. one shared by many demo accounts:
+    hashing costs a deliberate fraction of a second per call)."""
+    if password_hash:
+        user.password = password_hash
+        user.save(update_fields=["password"])
+
+
 def _agents_group() -> Group:
     group, created = Group.objects.get_or_create(name=AGENTS_GROUP)
     if created:
@@ -55,6 +63,7 @@ def create_agent(
     role: Role = Role.AGENT,
     teams: Iterable[Team] = (),
     job_title: str = "",
+    password_hash: str = "",
 ) -> Agent:
     """Create a staff user and their agent profile.
 
@@ -70,6 +79,7 @@ def create_agent(
         is_staff=True,
         is_superuser=role == Role.ADMIN,
     )
+    _set_hash(user, password_hash)
     user.groups.add(_agents_group())
     agent = Agent.objects.create(user=user, role=role, job_title=job_title)
     agent.teams.set(list(teams))
@@ -158,7 +168,11 @@ def set_contact_owner(contact: Contact, *, owner: User | None) -> Contact:
 
 @transaction.atomic
 def create_customer_user(
-    contact: Contact, *, password: str | None, is_company_admin: bool = False
+    contact: Contact,
+    *,
+    password: str | None,
+    is_company_admin: bool = False,
+    password_hash: str = "",
 ) -> CustomerUser:
     """Give a contact a portal account; they sign in with their email."""
     first, _sep, last = contact.name.partition(" ")
@@ -169,6 +183,7 @@ def create_customer_user(
         first_name=first[:150],
         last_name=last[:150],
     )
+    _set_hash(user, password_hash)
     return CustomerUser.objects.create(
         user=user, contact=contact, is_company_admin=is_company_admin
     )

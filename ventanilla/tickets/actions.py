@@ -547,11 +547,14 @@ def add_reply(
     new_stage: Stage | None = None,
     attachments: Sequence[NewAttachment] = (),
     expected_version: int | None = None,
+    deliver: bool = True,
 ) -> Message:
     """An agent's public reply, and the stage it leaves the ticket in.
 
     Both are one transaction (R-WF-5): if the stage change is refused, the
     reply is not saved either. The first reply stamps ``first_response_at``.
+    Once committed it is sent to the customer, unless ``deliver`` is False
+    (a reply recorded after the fact, e.g. given by phone or imported).
     """
     who = Actor.for_user(author)
     check_attachments(attachments)
@@ -577,7 +580,8 @@ def add_reply(
         ticket.first_response_at = message.created_at
         changed.add("first_response_at")
     _save(ticket, changed)
-    transaction.on_commit(lambda: _deliver_reply(message.pk))
+    if deliver:
+        transaction.on_commit(lambda: _deliver_reply(message.pk))
     return message
 
 

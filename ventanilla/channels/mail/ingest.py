@@ -92,7 +92,7 @@ def store_raw(
 ) -> tuple[InboundMessage, bool]:
     """Step 1: keep the bytes. Raises if the database cannot take them."""
     digest = raw_sha256(raw)
-    existing = InboundMessage.objects.filter(sha256=digest).first()
+    existing = _by_hash(digest)
     if existing is not None:
         return existing, False
     headers = _quick_headers(raw)
@@ -109,8 +109,17 @@ def store_raw(
                 sender=headers.get("from", "")[:320],
             )
     except IntegrityError:  # the same bytes arrived concurrently
-        return InboundMessage.objects.get(sha256=digest), False
+        return InboundMessage.objects.defer("raw").get(sha256=digest), False
     return row, True
+
+
+def _by_hash(digest: str) -> InboundMessage | None:
+    return (
+        InboundMessage.objects.defer("raw")
+        .select_related("ticket")
+        .filter(sha256=digest)
+        .first()
+    )
 
 
 def _quick_headers(raw: bytes) -> dict[str, str]:
@@ -267,13 +276,12 @@ def _already_delivered(message_id: str, row: InboundMessage) -> str | None:
             message_id=message_id, outcome__in=[Outcome.CREATED, Outcome.APPENDED]
         )
         .exclude(pk=row.pk)
-        .select_related("ticket")
-        .first()
+        .values_list("ticket__number", flat=True)[:1]
     )
-    if first is None:
+    if not first:
         return None
     return _("duplicate Message-ID, already in ticket #%(number)s") % {
-        "number": first.ticket.number if first.ticket else "?"
+        "number": first[0] or "?"
     }
 
 

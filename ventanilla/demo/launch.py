@@ -1,0 +1,70 @@
+"""The steps of ``ventanilla demo`` before serving: an up-to-date database
+with the demo organisation and its tickets, and what to tell the newcomer."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.db import connections
+from django.utils.translation import gettext as _
+
+from ventanilla.core.serving import serve
+from ventanilla.demo.organisation import (
+    DEMO_PASSWORD,
+    build_organisation,
+    demo_logins,
+)
+from ventanilla.demo.tickets import generate_tickets
+
+
+@dataclass(frozen=True)
+class Prepared:
+    tickets_created: int
+    seconds: float
+
+
+def prepare_demo(*, tickets: int) -> Prepared:
+    """Migrate, collect static files, build the organisation and its
+    tickets.
+
+    Every step is idempotent, so starting the demo again keeps its data.
+    """
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    build_organisation()
+    created = generate_tickets(tickets)
+    return Prepared(created, time.monotonic() - started)
+
+
+def serve_demo(host: str, port: int) -> None:
+    """Serve the demo with the production server until Ctrl-C or SIGTERM."""
+    # The server's worker is a forked process: it must not inherit this
+    # process's database connections.
+    connections.close_all()
+    # One worker: the embedded SQLite database serialises writes anyway.
+    serve(host=host, port=port, workers=1, threads=4)
+
+
+def site_url(host: str, port: int) -> str:
+    # A wildcard address is not one a browser can open.
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}/"
+
+
+def login_table() -> str:
+    """The demo accounts, one per line, aligned for a terminal."""
+    rows = [(_("User"), _("Password"), _("Who"))]
+    rows += [
+        (username, DEMO_PASSWORD, f"{name} — {what}")
+        for username, name, what in demo_logins()
+    ]
+    width = [max(len(row[column]) for row in rows) for column in range(2)]
+    return "\n".join(
+        f"  {user.ljust(width[0])}  {password.ljust(width[1])}  {who}"
+        for user, password, who in rows
+    )

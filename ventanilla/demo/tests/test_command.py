@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from ventanilla.demo.launch import site_url
+from ventanilla.tickets.models import Ticket
+
+
+@pytest.mark.django_db
+def test_demo_without_serving_prepares_data_and_prints_the_logins():
+    # given
+    out = StringIO()
+
+    # when
+    call_command("demo", "--no-serve", "--tickets", "40", stdout=out)
+
+    # then
+    assert Ticket.objects.count() == 40
+    printed = out.getvalue()
+    assert "http://127.0.0.1:8000/" in printed
+    for login in ("admin", "lucia", "rosario", "alejandro", "alonso", "milagros"):
+        assert f"  {login} " in printed
+    assert "maria.torres@inversionesandinas.example" in printed
+    assert "demo1234" in printed
+
+
+def test_site_url_points_a_browser_at_the_bound_address():
+    assert site_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert site_url("0.0.0.0", 9000) == "http://127.0.0.1:9000/"  # noqa: S104
+    assert site_url("::1", 8000) == "http://[::1]:8000/"
