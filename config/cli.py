@@ -13,6 +13,11 @@ import sys
 COMMANDS: dict[str, str] = {
     "demo": "Create the demo organisation on the embedded database and serve it",
     "serve": "Serve the web application (gunicorn)",
+    "worker": "Run background jobs and the scheduler (SLA, auto-close, reviews, IMAP)",
+    "ingest-email": "Take one raw message from an MTA pipe: --mailbox ADDRESS [FILE|-]",
+    "smtpd": "Receive mail over SMTP or LMTP into tickets",
+    "poll-imap": "Import new mail from the connected IMAP mailboxes once",
+    "mail-report": "Mail per mailbox against tickets; messages without a ticket",
     "migrate": "Create or update the database tables",
     "createsuperuser": "Create an administrator account",
     "manage": "Run any Django management command: ventanilla manage <command> ...",

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "ventanilla.tickets",
     "ventanilla.channels.mail",
     "ventanilla.demo",
+    "ventanilla.routing",
+    "ventanilla.sla",
+    "ventanilla.jobs",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +158,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBa
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ventanilla@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the demo).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "sent-mail"))
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
@@ -173,6 +178,14 @@ VENTANILLA_MAIL_STORM_WINDOW_MINUTES = env_int(
 )
 # Largest raw message the ingress paths accept, in bytes.
 VENTANILLA_MAX_INBOUND_BYTES = env_int("VENTANILLA_MAX_INBOUND_BYTES", 50 * 1024 * 1024)
+# Lifecycle jobs run by `ventanilla worker` (R-WF-3, R-WF-6, R-SLA-3).
+VENTANILLA_AUTO_CLOSE_AFTER_HOURS = env_int("VENTANILLA_AUTO_CLOSE_AFTER_HOURS", 72)
+VENTANILLA_AUTO_CLOSE_SCAN_SECONDS = env_int("VENTANILLA_AUTO_CLOSE_SCAN_SECONDS", 300)
+VENTANILLA_SLA_SCAN_SECONDS = env_int("VENTANILLA_SLA_SCAN_SECONDS", 60)
+VENTANILLA_IMAP_POLL_SECONDS = env_int("VENTANILLA_IMAP_POLL_SECONDS", 60)
+VENTANILLA_REVIEW_TIMES = env_list(
+    "VENTANILLA_REVIEW_TIMES", ["09:00", "12:00", "16:00"]
+)
 # First human ticket number of a new installation (#10001, #10002, ...).
 VENTANILLA_FIRST_TICKET_NUMBER = env_int("VENTANILLA_FIRST_TICKET_NUMBER", 10001)
 

@@ -3,6 +3,9 @@ with the demo organisation and its tickets, and what to tell the newcomer."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 
@@ -17,6 +20,10 @@ from ventanilla.demo.organisation import (
     demo_logins,
 )
 from ventanilla.demo.tickets import generate_tickets
+from ventanilla.routing.demo import install_demo_rules
+from ventanilla.routing.models import Rule
+from ventanilla.sla.demo import install_demo_sla
+from ventanilla.jobs.runner import start_worker_process, stop_worker_process
 
 
 @dataclass(frozen=True)
@@ -26,8 +33,8 @@ class Prepared:
 
 
 def prepare_demo(*, tickets: int) -> Prepared:
-    """Migrate, collect static files, build the organisation and its
-    tickets.
+    """Migrate, collect static files, build the organisation, its routing
+    rules and its tickets.
 
     Every step is idempotent, so starting the demo again keeps its data.
     """
@@ -35,17 +42,53 @@ def prepare_demo(*, tickets: int) -> Prepared:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     build_organisation()
+    # Rules an administrator has since edited are theirs to keep.
+    if not Rule.objects.exists():
+        install_demo_rules()
+    install_demo_sla()
     created = generate_tickets(tickets)
     return Prepared(created, time.monotonic() - started)
 
 
-def serve_demo(host: str, port: int) -> None:
-    """Serve the demo with the production server until Ctrl-C or SIGTERM."""
+def serve_demo(host: str, port: int, *, smtp_port: int = 0) -> None:
+    """Serve the demo with the production server until Ctrl-C or SIGTERM,
+    with the SMTP listener beside it so that mail sent to the demo's
+    mailboxes becomes tickets (``swaks --server 127.0.0.1:2525 ...``)."""
+    # The worker runs the lifecycle jobs (auto-close, SLA, review digests)
+    # and sends mail; the demo's mail goes to files under var/sent-mail.
+    env = {
+        **os.environ,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    }
+    worker = start_worker_process(env=env)
+    helpers = []
+    if smtp_port:
+        helpers.append(
+            subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+                [
+                    sys.executable,
+                    "-m",
+                    "ventanilla",
+                    "smtpd",
+                    "--host",
+                    host,
+                    "--port",
+                    str(smtp_port),
+                ]
+            )
+        )
     # The server's worker is a forked process: it must not inherit this
     # process's database connections.
     connections.close_all()
-    # One worker: the embedded SQLite database serialises writes anyway.
-    serve(host=host, port=port, workers=1, threads=4)
+    try:
+        # One worker: the embedded SQLite database serialises writes anyway.
+        serve(host=host, port=port, workers=1, threads=4)
+    finally:
+        for helper in helpers:
+            helper.terminate()
+        for helper in helpers:
+            helper.wait(timeout=10)
+        stop_worker_process(worker)
 
 
 def site_url(host: str, port: int) -> str:

@@ -126,6 +126,23 @@ def _record(
     )
 
 
+def record_event(
+    ticket: Ticket,
+    *,
+    actor: ActorLike,
+    kind: EventKind,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    """Add an entry to a ticket's trail for a change another app made to
+    its own data about the ticket (tags, SLA state...)."""
+    return _record(
+        ticket, as_actor(actor), kind, field=field, old=old, new=new, data=data
+    )
+
+
 def _save(ticket: Ticket, fields: Iterable[str]) -> Ticket:
     """Persist changed fields and bump the version (optimistic concurrency)."""
     ticket.version += 1
@@ -319,6 +336,7 @@ def open_ticket(
     attachments: Sequence[NewAttachment] = (),
     quoted_text: str = "",
     email_message_id: str = "",
+    marked_urgent: bool = False,
 ) -> Ticket:
     """Open a ticket, with the request's first message when there is a body.
 
@@ -358,6 +376,7 @@ def open_ticket(
         scope=scope,
         category=category,
         channel=channel,
+        marked_urgent=marked_urgent,
         last_customer_message_at=now if body_text or body_html else None,
     )
     _check_required(ticket, stage)

@@ -130,6 +130,9 @@ class Ticket(TimestampedModel):
         default=Category.GENERAL,
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    # The sender's own urgency mark (Importance: high, "URGENTE"): shown to
+    # the agent; it changes the priority only if a rule says so (R-CLS-5).
+    marked_urgent = models.BooleanField(_("marked urgent by the sender"), default=False)
     # Bumped by every action; a write made against an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
     first_response_at = models.DateTimeField(
@@ -337,6 +340,8 @@ class EventKind(models.TextChoices):
     MERGED_INTO = "merged_into", _("Merged into another ticket")
     MERGED_FROM = "merged_from", _("Ticket merged in")
     FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up ticket created")
+    SLA_WARNING = "sla_warning", _("SLA at risk")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
 
 
 class ActorType(models.TextChoices):

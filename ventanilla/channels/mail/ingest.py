@@ -24,6 +24,7 @@ the caller can ask the sender to retry (EX_TEMPFAIL, SMTP 451, HTTP 503).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from email.parser import BytesHeaderParser
@@ -49,6 +50,7 @@ from ventanilla.channels.mail.quoting import split_quoted
 from ventanilla.channels.mail.threads import find_ticket
 from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact
+from ventanilla.routing.actions import route_ticket
 from ventanilla.tickets import actions as tickets
 from ventanilla.tickets.attachments import NewAttachment
 from ventanilla.tickets.models import Channel, Message, Ticket
@@ -56,6 +58,8 @@ from ventanilla.tickets.models import Channel, Message, Ticket
 logger = logging.getLogger(__name__)
 
 DUPLICATE = "duplicate"
+# A sender's own urgency mark in the subject (R-CLS-5).
+_URGENT = re.compile(r"\burgent[e]?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,7 @@ def _process_locked(inbound_id: int) -> IngestResult:
             Outcome.APPENDED if message.ticket_id == ticket.pk else Outcome.CREATED
         )
         return _save(row, outcome, ticket=message.ticket, message=message)
+    urgent = mail.is_urgent or bool(_URGENT.search(mail.subject))
     opened = tickets.open_ticket(
         subject=mail.subject,
         pipeline=mailbox.pipeline,
@@ -231,8 +236,10 @@ def _process_locked(inbound_id: int) -> IngestResult:
         actor=sender,
         requester=sender,
         cc=_parties(mail, sender),
+        marked_urgent=urgent,
         **fields,
     )
+    opened = route_ticket(opened, mailbox=mailbox.address, urgent=urgent)
     first = opened.messages.first()
     if first is not None and verdict.may_acknowledge:
         transaction.on_commit(lambda: _acknowledge(first.pk))

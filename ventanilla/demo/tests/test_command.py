@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from ventanilla.demo.launch import site_url
+from ventanilla.routing.models import Rule
 from ventanilla.tickets.models import Ticket
 
 
@@ -19,6 +20,7 @@ def test_demo_without_serving_prepares_data_and_prints_the_logins():
 
     # then
     assert Ticket.objects.count() == 40
+    assert Rule.objects.filter(name__startswith="Inicial FIN").exists()
     printed = out.getvalue()
     assert "http://127.0.0.1:8000/" in printed
     for login in ("admin", "lucia", "rosario", "alejandro", "alonso", "milagros"):

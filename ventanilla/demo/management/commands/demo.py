@@ -31,6 +31,12 @@ class Command(BaseCommand):
             "--port", type=int, default=8000, help="Port to serve on (8000)."
         )
         parser.add_argument(
+            "--smtp-port",
+            type=int,
+            default=2525,
+            help="Port of the demo's SMTP listener (2525; 0: none).",
+        )
+        parser.add_argument(
             "--tickets",
             type=int,
             default=320,
@@ -55,8 +61,18 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(login_table())
         self.stdout.write("")
+        if options["smtp_port"]:
+            server = f"{options['host']}:{options['smtp_port']}"
+            command = (
+                f"swaks --server {server} --to finanzas@generafactoring.pe"
+                " --from cliente@example.test"
+            )
+            self.stdout.write(
+                _("Mail to the demo mailboxes: %(command)s") % {"command": command}
+            )
+            self.stdout.write("")
         if options["no_serve"]:
             return
         self.stdout.write(_("Press Ctrl-C to stop."))
         self.stdout.flush()
-        serve_demo(options["host"], options["port"])
+        serve_demo(options["host"], options["port"], smtp_port=options["smtp_port"])

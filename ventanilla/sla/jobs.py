@@ -1,0 +1,18 @@
+"""Background entry points of SLA: they take ids (ARCHITECTURE rule 8)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from ventanilla.sla import actions, notify
+
+
+@task()
+def recompute_ticket_sla(ticket_id: int) -> None:
+    """Recompute one ticket's clocks (idempotent)."""
+    actions.recompute(ticket_id)
+
+
+@task()
+def send_sla_notice(event_id: int) -> int:
+    return notify.deliver_sla_notice(event_id)
