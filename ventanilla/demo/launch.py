@@ -20,10 +20,10 @@ from ventanilla.demo.organisation import (
     demo_logins,
 )
 from ventanilla.demo.tickets import generate_tickets
+from ventanilla.jobs.runner import start_worker_process, stop_worker_process
 from ventanilla.routing.demo import install_demo_rules
 from ventanilla.routing.models import Rule
 from ventanilla.sla.demo import install_demo_sla
-from ventanilla.jobs.runner import start_worker_process, stop_worker_process
 
 
 @dataclass(frozen=True)
