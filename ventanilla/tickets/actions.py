@@ -354,7 +354,8 @@ def open_ticket(
         )
     _check_type(type, pipeline)
     _check_owner(owner)
-    if (body_text or body_html) and requester is None and who.user is None:
+    has_message = bool(body_text or body_html or attachments or email_message_id)
+    if has_message and requester is None and who.user is None:
         raise ActionRefused(
             _("The request's message needs a requester or an agent as its author."),
             code="message_without_author",
@@ -377,7 +378,7 @@ def open_ticket(
         category=category,
         channel=channel,
         marked_urgent=marked_urgent,
-        last_customer_message_at=now if body_text or body_html else None,
+        last_customer_message_at=now if has_message else None,
     )
     _check_required(ticket, stage)
     if stage.kind == StageKind.RESOLVED:
@@ -389,7 +390,7 @@ def open_ticket(
     if cc:
         ticket.cc.set([c for c in cc if c != requester])
     message = None
-    if body_text or body_html:
+    if has_message:
         text, html = _body(body_text, body_html)
         message = Message.objects.create(
             ticket=ticket,
@@ -402,11 +403,6 @@ def open_ticket(
             body_html=html,
             quoted_text=quoted_text,
             email_message_id=email_message_id,
-        )
-    elif attachments:
-        raise ActionRefused(
-            _("Attachments need a message to go with."),
-            code="attachment_without_message",
         )
     _record(
         ticket,

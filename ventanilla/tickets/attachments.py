@@ -29,14 +29,27 @@ class NewAttachment:
     url: str = ""
 
 
+# File systems limit a name to 255 bytes; leave room for the storage's
+# de-duplicating suffix.
+MAX_NAME_BYTES = 180
+
+
 def safe_filename(name: str) -> str:
-    """Strip any path (both separators) and characters unsafe on disk."""
+    """Strip any path (both separators) and characters unsafe on disk, and
+    shorten the stem so the UTF-8 name fits in MAX_NAME_BYTES."""
     base = PureWindowsPath(PurePosixPath(name).name).name.strip()
     try:
         cleaned = get_valid_filename(base)
     except Exception:  # SuspiciousFileOperation for names like "..".
         cleaned = ""
-    return cleaned[:200] or "adjunto"
+    cleaned = cleaned or "adjunto"
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot or len(extension.encode()) > 16:
+        stem, extension = cleaned, ""
+    suffix = f".{extension}" if extension else ""
+    budget = MAX_NAME_BYTES - len(suffix.encode())
+    stem = stem.encode()[:budget].decode("utf-8", "ignore") or "adjunto"
+    return stem + suffix
 
 
 def check_attachments(attachments: Sequence[NewAttachment]) -> None:
@@ -73,8 +86,11 @@ def store_attachments(
             filename=name,
             uploaded_by=uploaded_by,
             url=item.url,
-            content_type=item.content_type
-            or (mimetypes.guess_type(name)[0] or "application/octet-stream"),
+            content_type=(
+                item.content_type
+                or mimetypes.guess_type(name)[0]
+                or "application/octet-stream"
+            )[:150],
         )
         if item.content:
             attachment.size = len(item.content)

@@ -47,7 +47,7 @@ from ventanilla.channels.mail.parsing import (
     raw_sha256,
 )
 from ventanilla.channels.mail.quoting import split_quoted
-from ventanilla.channels.mail.threads import find_ticket
+from ventanilla.channels.mail.threads import bounced_ticket, find_ticket
 from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact
 from ventanilla.routing.actions import route_ticket
@@ -201,8 +201,10 @@ def _process_locked(inbound_id: int) -> IngestResult:
         raise _Quarantine(_("The message has no sender address."))
 
     sender = contact_for_address(mail.from_address, name=mail.from_name)
-    ticket = find_ticket(mail, sender)
     verdict = loops.classify(mail)
+    ticket = find_ticket(mail, sender)
+    if ticket is None and verdict.kind is loops.LoopKind.BOUNCE:
+        ticket = bounced_ticket(mail)
     noise = _noise(mail, row, verdict)
     if noise is None and mail.message_id and not mail.message_id_generated:
         noise = _already_delivered(mail.message_id, row)

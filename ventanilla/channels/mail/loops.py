@@ -81,7 +81,8 @@ _OUT_OF_OFFICE_BODY = re.compile(
     r"out of (the )?office|automatic reply|auto-?reply|"
     r"acceso limitado (a mi |al )?correo|limited access to (my )?e-?mail|"
     r"(estar[ée]|me encuentro|estoy) (fuera|ausente|de vacaciones|de licencia)|"
-    r"i (am|will be|'ll be|'m) (currently )?(out|away|on leave|on vacation))",
+    r"no (me encuentro|estar[ée]|estoy) en la oficina|"
+    r"i(?: am|'m| will be|'ll be) (currently )?(out|away|on leave|on vacation))",
     re.IGNORECASE,
 )
 # An auto-reply says where the person is, not what they need; a question

@@ -45,8 +45,10 @@ _ORIGINAL_MESSAGE = re.compile(
     re.IGNORECASE,
 )
 _FORWARD = re.compile(
-    r"^\s*-{2,}\s*(mensaje reenviado|forwarded message|message transf[ée]r[ée]|"
-    r"mensagem encaminhada|weitergeleitete nachricht)\s*-{2,}\s*$",
+    r"^\s*(-{2,}\s*(mensaje reenviado|forwarded message|message transf[ée]r[ée]|"
+    r"mensagem encaminhada|weitergeleitete nachricht)\s*-{2,}|"
+    # Apple Mail writes its forward marker without dashes.
+    r"(begin forwarded message|inicio del mensaje reenviado)\s*:)\s*$",
     re.IGNORECASE,
 )
 _RULE = re.compile(r"^\s*_{10,}\s*$")

@@ -55,3 +55,21 @@ def may_write_to(sender: Contact, ticket: Ticket) -> bool:
         .filter(Q(cc=sender) | Q(messages__author_contact=sender))
         .exists()
     )
+
+
+def bounced_ticket(mail: ParsedMail) -> Ticket | None:
+    """The ticket of the message a bounce reports on (to attach it there).
+
+    No sender check: a bounce is only recorded beside the ticket, it never
+    adds to the conversation.
+    """
+    ids = [i for i in (mail.reported_message_id, mail.in_reply_to) if i]
+    if not ids:
+        return None
+    message = (
+        Message.objects.select_related("ticket")
+        .filter(email_message_id__in=ids)
+        .order_by("-id")
+        .first()
+    )
+    return message.ticket if message else None

@@ -200,3 +200,18 @@ def test_open_ticket_keeps_cc_without_the_requester(org: Org, requester):
     )
 
     assert list(ticket.cc.all()) == [colleague]
+
+
+def test_long_attachment_names_are_shortened_to_fit_the_file_system():
+    from ventanilla.tickets.attachments import MAX_NAME_BYTES, safe_filename
+
+    cjk = "報價單" * 60 + ".pdf"
+    accented = "Cesión_de_facturas_año_" * 20 + ".xlsx"
+
+    for name in (cjk, accented, "a" * 400):
+        safe = safe_filename(name)
+        assert len(safe.encode()) <= MAX_NAME_BYTES
+    assert safe_filename(cjk).endswith(".pdf")
+    assert safe_filename(accented).endswith(".xlsx")
+    assert safe_filename("../../../etc/passwd") == "passwd"
+    assert safe_filename("..") == "adjunto"
