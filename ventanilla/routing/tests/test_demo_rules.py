@@ -9,15 +9,14 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import User
 
-from ventanilla.channels.mail.models import Mailbox
+from ventanilla.channels.mail.ingest import ingest_raw
+from ventanilla.channels.mail.models import Mailbox, Via
+from ventanilla.channels.mail.tests.builders import build_mail
 from ventanilla.demo.organisation import build_organisation
-from ventanilla.directory.models import Contact
 from ventanilla.pipelines.models import Scope
-from ventanilla.routing import actions
 from ventanilla.routing.demo import install_demo_rules
 from ventanilla.routing.models import Rule
 from ventanilla.tickets.models import ActorType, Ticket
-from ventanilla.tickets.tests.factories import open_test_ticket
 
 
 @pytest.fixture
@@ -37,17 +36,20 @@ class Sample:
 
 
 def deliver(sample: Sample) -> Ticket:
-    """What ingestion does: open in the mailbox's pipeline, then route."""
+    """Send the request as a real message through mail ingestion (which
+    opens the ticket in the mailbox's pipeline and routes it)."""
     mailbox = Mailbox.objects.select_related("pipeline").get(
         address=f"{sample.mailbox}@generafactoring.pe"
     )
-    ticket = open_test_ticket(
-        mailbox.pipeline,
-        requester=Contact.objects.get(email=sample.sender),
+    raw = build_mail(
+        sender=sample.sender,
+        to=mailbox.address,
         subject=sample.subject,
-        body_text=sample.body,
+        body=sample.body,
     )
-    return actions.route_ticket(ticket, mailbox=mailbox.address)
+    result = ingest_raw(raw, mailbox=mailbox, via=Via.PIPE)
+    assert result.outcome == "created", result
+    return Ticket.objects.get(number=result.ticket)
 
 
 def outcome(ticket: Ticket) -> tuple[str, str, str, str]:
