@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ventanilla.routing",
     "ventanilla.sla",
     "ventanilla.jobs",
+    "ventanilla.desk",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "desk:login"
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "es")
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
@@ -148,6 +149,17 @@ STORAGES = {
             "whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
+}
+
+# Sign-in throttling and "who else has this ticket open" live in the cache:
+# a directory shared by every process of the installation by default.
+CACHES = {
+    "default": {
+        "BACKEND": env_str(
+            "CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
+        ),
+        "LOCATION": env_str("CACHE_LOCATION", str(VAR_DIR / "cache")),
+    }
 }
 
 TASKS = {

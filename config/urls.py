@@ -7,7 +7,8 @@ admin.site.site_title = "Ventanilla"
 admin.site.index_title = "Ventanilla"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="desk:home", permanent=False)),
+    path("desk/", include("ventanilla.desk.urls")),
     path("admin/", admin.site.urls),
     path("", include("ventanilla.channels.mail.urls")),
 ]

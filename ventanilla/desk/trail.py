@@ -1,0 +1,96 @@
+"""The audit trail in words: one line per TicketEvent.
+
+``old`` and ``new`` are the display values stored at the time; dates are
+stored as ISO text and shown in the organisation's time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from ventanilla.tickets.models import Channel, EventKind, TicketEvent
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "stage": _("stage"),
+        "pipeline": _("pipeline"),
+        "type": _("type"),
+        "reason": _("reason"),
+        "priority": _("priority"),
+        "owner": _("owner"),
+        "team": _("team"),
+        "scope": _("scope"),
+        "category": _("request category"),
+        "resolved_at": _("resolved on"),
+        "subject": _("subject"),
+        "requester": _("requester"),
+        "company": _("company"),
+    }
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    event: TicketEvent
+    who: str
+    what: str
+    old: str
+    new: str
+
+
+def _when(value: str) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if timezone.is_naive(moment):
+        return value
+    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
+
+
+def _sentence(event: TicketEvent) -> str:
+    label = _field_labels().get(event.field, event.field)
+    kind = event.kind
+    data = event.data or {}
+    if kind == EventKind.CREATED:
+        channel = data.get("channel", "")
+        channel_label = Channel(channel).label if channel in Channel.values else channel
+        return _("created the ticket (%(channel)s, %(pipeline)s)") % {
+            "channel": channel_label,
+            "pipeline": data.get("pipeline", ""),
+        }
+    sentences = {
+        EventKind.MESSAGE_ADDED: _("wrote a message"),
+        EventKind.REPLY_ADDED: _("replied to the customer"),
+        EventKind.NOTE_ADDED: _("added an internal note"),
+        EventKind.ATTACHMENT_ADDED: _("attached a file"),
+        EventKind.STAGE_CHANGED: _("moved the ticket to another stage"),
+        EventKind.PIPELINE_CHANGED: _("moved the ticket to another pipeline"),
+        EventKind.LINKED: _("linked a ticket"),
+        EventKind.MERGED_INTO: _("merged this ticket into another"),
+        EventKind.MERGED_FROM: _("merged another ticket into this one"),
+        EventKind.FOLLOW_UP_CREATED: _("opened a follow-up ticket"),
+    }
+    if kind in sentences:
+        return sentences[EventKind(kind)]
+    if kind == EventKind.FIELD_CHANGED:
+        if event.new and not event.old:
+            return _("set the %(field)s") % {"field": label}
+        if event.old and not event.new:
+            return _("cleared the %(field)s") % {"field": label}
+        return _("changed the %(field)s") % {"field": label}
+    # Kinds added by other apps (SLA warnings...) read as their label.
+    return str(event.get_kind_display() or kind)
+
+
+def describe(event: TicketEvent) -> TrailLine:
+    old, new = event.old, event.new
+    if event.field == "resolved_at":
+        old, new = _when(old), _when(new)
+    elif event.kind == EventKind.CREATED:
+        old = new = ""
+    return TrailLine(event, event.actor_label, _sentence(event), old, new)

@@ -1,0 +1,64 @@
+"""What every desk page shares: the sidebar, and how a form's outcome is
+answered to a plain browser and to htmx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+from ventanilla.desk import queries
+from ventanilla.desk.guards import DeskRequest
+
+# htmx swaps these error responses: the form comes back with its errors.
+REFUSED = 422
+
+
+def page(
+    request: DeskRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """A full page: the template with the sidebar's navigation."""
+    context = {
+        **context,
+        "nav": queries.navigation(request.user),
+        "current_path": request.path,
+    }
+    return render(request, template, context, status=status)
+
+
+def partial(
+    request: DeskRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(request, template, context, status=status)
+
+
+def go(request: DeskRequest, url: str, message: str = "") -> HttpResponse:
+    """After a write: tell the user, then load ``url`` (a full reload for
+    htmx, so every panel shows the new state and version)."""
+    if message:
+        messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def safe_next(request: DeskRequest, candidate: str, default: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate,
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    ):
+        return candidate
+    return default

@@ -1,0 +1,288 @@
+"""The ticket page, its tabs, and the forms an agent acts with.
+
+Every form posts the ticket version it was rendered with; an action refused
+(a stale version, a missing classification, a closed ticket) comes back as
+the form with the reason, status 422, never as an error page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ventanilla.core.errors import ActionRefused
+from ventanilla.desk import actions as desk_actions
+from ventanilla.desk import presence, queries
+from ventanilla.desk.forms import (
+    ClassificationForm,
+    LinkForm,
+    MergeForm,
+    MoveForm,
+    NoteForm,
+    ReplyForm,
+    StageForm,
+    new_attachments,
+)
+from ventanilla.desk.guards import DeskRequest, agent_required
+from ventanilla.desk.trail import describe
+from ventanilla.desk.views.common import REFUSED, go, page, partial
+from ventanilla.directory.access import access_ticket
+from ventanilla.pipelines.models import Scope
+from ventanilla.tickets import actions as tickets
+from ventanilla.tickets import queries as ticket_queries
+from ventanilla.tickets.models import LinkKind, Ticket
+
+TABS = ("summary", "interactions", "parties", "related", "attachments", "history")
+DEFAULT_TAB = "interactions"
+
+
+def _url(ticket: Ticket, tab: str = "") -> str:
+    url = reverse("desk:ticket", args=[ticket.number])
+    return f"{url}?tab={tab}" if tab else url
+
+
+def _label(name: str) -> str:
+    field = Ticket._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
+def _tab_data(request: DeskRequest, ticket: Ticket, tab: str) -> dict[str, Any]:
+    """Only the open tab's rows are read."""
+    if tab == "interactions":
+        return {"thread": list(ticket_queries.thread(ticket, include_notes=True))}
+    if tab == "history":
+        return {"trail": [describe(e) for e in ticket_queries.history(ticket)]}
+    if tab == "related":
+        return {"links": list(ticket_queries.links(ticket))}
+    if tab == "attachments":
+        return {"attachments": list(queries.attachments_of(ticket))}
+    if tab == "parties":
+        return {"cc": list(ticket.cc.all())}
+    return {
+        "first_message": ticket_queries.thread(ticket, include_notes=False).first(),
+        "history_of_customer": queries.customer_history(ticket, request.user),
+    }
+
+
+def _context(
+    request: DeskRequest, ticket: Ticket, tab: str, **bound: forms.Form
+) -> dict[str, Any]:
+    """The whole page; ``bound`` replaces a form with the one submitted."""
+    forms_ = {
+        "reply_form": ReplyForm(ticket=ticket),
+        "note_form": NoteForm(ticket=ticket),
+        "stage_form": StageForm(ticket=ticket),
+        "classify_form": ClassificationForm(ticket=ticket),
+        "move_form": MoveForm(ticket=ticket),
+        "merge_form": MergeForm(),
+        "link_form": LinkForm(),
+        **bound,
+    }
+    return {
+        "ticket": ticket,
+        "tab": tab,
+        "tabs": TABS,
+        "missing": [_label(name) for name in tickets.missing_required_fields(ticket)],
+        "viewers": presence.viewing(ticket.pk, request.user),
+        "poll_seconds": presence.POLL_SECONDS,
+        **forms_,
+        **_tab_data(request, ticket, tab),
+    }
+
+
+def _refused(
+    request: DeskRequest, ticket: Ticket, name: str, tab: str, form: forms.Form
+) -> HttpResponse:
+    """The submitted form again, with its errors, for htmx or the full page."""
+    context = _context(request, ticket, tab, **{f"{name}_form": form})
+    if request.htmx:
+        return partial(
+            request, f"desk/ticket.html#{name}-form", context, status=REFUSED
+        )
+    return page(request, "desk/ticket.html", context, status=REFUSED)
+
+
+@require_GET
+@agent_required
+def detail(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    tab = request.GET.get("tab", DEFAULT_TAB)
+    tab = tab if tab in TABS else DEFAULT_TAB
+    if request.htmx and request.htmx.target == "tab-panel":
+        context = _context(request, ticket, tab)
+        return partial(request, "desk/ticket.html#tab-panel", context)
+    return page(request, "desk/ticket.html", _context(request, ticket, tab))
+
+
+@require_GET
+@agent_required
+def viewers(request: DeskRequest, number: int) -> HttpResponse:
+    """Polled by the page: who else has it open, and whether it changed."""
+    ticket = access_ticket(request.user, number)
+    seen = request.GET.get("version", "")
+    context = {
+        "ticket": ticket,
+        "viewers": presence.viewing(ticket.pk, request.user),
+        "changed": seen.isdigit() and int(seen) != ticket.version,
+        "seen_version": seen,
+        "poll_seconds": presence.POLL_SECONDS,
+    }
+    return partial(request, "desk/ticket.html#presence", context)
+
+
+@require_POST
+@agent_required
+def reply(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = ReplyForm(request.POST, request.FILES, ticket=ticket)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            tickets.add_reply(
+                ticket,
+                author=request.user,
+                body_text=data["body"],
+                new_stage=data["stage"],
+                attachments=new_attachments(data["attachments"]),
+                expected_version=data["version"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(ticket, "interactions"), _("Reply sent."))
+    return _refused(request, ticket, "reply", "interactions", form)
+
+
+@require_POST
+@agent_required
+def note(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = NoteForm(request.POST, request.FILES, ticket=ticket)
+    if form.is_valid():
+        try:
+            tickets.add_note(
+                ticket,
+                author=request.user,
+                body_text=form.cleaned_data["body"],
+                attachments=new_attachments(form.cleaned_data["attachments"]),
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(ticket, "interactions"), _("Note added."))
+    return _refused(request, ticket, "note", "interactions", form)
+
+
+@require_POST
+@agent_required
+def stage(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = StageForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            tickets.change_stage(
+                ticket,
+                stage=form.cleaned_data["stage"],
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(ticket), _("Stage changed."))
+    return _refused(request, ticket, "stage", DEFAULT_TAB, form)
+
+
+@require_POST
+@agent_required
+def classify(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = ClassificationForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            desk_actions.classify(
+                ticket,
+                actor=request.user,
+                type=data["type"],
+                reason=data["reason"],
+                priority=data["priority"],
+                owner=data["owner"],
+                team=data["team"],
+                scope=Scope(data["scope"]),
+                expected_version=data["version"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(ticket), _("Classification saved."))
+    return _refused(request, ticket, "classify", DEFAULT_TAB, form)
+
+
+@require_POST
+@agent_required
+def move(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = MoveForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            tickets.move_to_pipeline(
+                ticket,
+                pipeline=form.cleaned_data["pipeline"],
+                actor=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(ticket), _("Ticket moved."))
+    return _refused(request, ticket, "move", DEFAULT_TAB, form)
+
+
+def _other(request: DeskRequest, form: forms.Form, field: str) -> Ticket | None:
+    """The ticket a form names by number, if the user may see it."""
+    try:
+        return access_ticket(request.user, form.cleaned_data[field])
+    except Http404:
+        form.add_error(field, _("There is no ticket with that number."))
+        return None
+
+
+@require_POST
+@agent_required
+def merge(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = MergeForm(request.POST)
+    if form.is_valid() and (into := _other(request, form, "into")):
+        try:
+            tickets.merge_tickets(ticket, into=into, actor=request.user)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(into, "interactions"), _("Tickets merged."))
+    return _refused(request, ticket, "merge", "related", form)
+
+
+@require_POST
+@agent_required
+def link(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = LinkForm(request.POST)
+    if form.is_valid() and (other := _other(request, form, "other")):
+        try:
+            tickets.link_tickets(
+                ticket,
+                other=other,
+                kind=LinkKind(form.cleaned_data["kind"]),
+                actor=request.user,
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(ticket, "related"), _("Tickets linked."))
+    return _refused(request, ticket, "link", "related", form)
