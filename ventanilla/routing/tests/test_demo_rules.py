@@ -49,6 +49,7 @@ def deliver(sample: Sample):
     )
     result = ingest_raw(raw, mailbox=mailbox, via=Via.PIPE)
     assert result.outcome == "created", result
+    assert result.ticket is not None
     return Ticket.objects.get(number=result.ticket)
 
 
