@@ -27,6 +27,7 @@ class NewAttachment:
     content: bytes = b""
     content_type: str = ""
     url: str = ""
+    content_id: str = ""
 
 
 # File systems limit a name to 255 bytes; leave room for the storage's
@@ -86,6 +87,7 @@ def store_attachments(
             filename=name,
             uploaded_by=uploaded_by,
             url=item.url,
+            content_id=item.content_id[:250],
             content_type=(
                 item.content_type
                 or mimetypes.guess_type(name)[0]

@@ -261,6 +261,8 @@ class Attachment(TimestampedModel):
     content_type = models.CharField(_("content type"), max_length=150, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # An image the message's HTML shows inline refers to it as cid:<id>.
+    content_id = models.CharField(_("content id"), max_length=250, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

@@ -319,6 +319,7 @@ def _attachments(mail: ParsedMail) -> tuple[list[NewAttachment], list[str]]:
                 filename=item.filename,
                 content=item.content,
                 content_type=item.content_type,
+                content_id=item.content_id or "",
             )
         )
     return kept, skipped

@@ -6,6 +6,11 @@ import re
 from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
+
+from ventanilla.channels.mail.parsing import rewrite_cid_sources
 
 register = template.Library()
 
@@ -25,3 +30,28 @@ def person(user: Any) -> str:
     if user is None:
         return ""
     return str(user.get_full_name() or user.get_username())
+
+
+@register.simple_tag
+def message_body(message: Any, number: int) -> str:
+    """A message's body for the thread.
+
+    1. When quoted history was split off, the new text is shown (the quote
+       is folded below it); the HTML would repeat the quote unfolded.
+    2. Otherwise the sanitised HTML, with inline images (``cid:``) pointing
+       at the access-checked attachment view.
+    """
+    if message.quoted_text or not message.body_html:
+        return linebreaks(message.body_text, autoescape=True)
+    return original_html(message, number)
+
+
+@register.simple_tag
+def original_html(message: Any, number: int) -> str:
+    urls = {
+        a.content_id: reverse("desk:attachment", args=[number, a.pk])
+        for a in message.attachments.all()
+        if a.content_id
+    }
+    # body_html was sanitised with nh3 when it was stored.
+    return mark_safe(rewrite_cid_sources(message.body_html, urls))  # noqa: S308

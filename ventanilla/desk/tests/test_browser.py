@@ -238,7 +238,9 @@ def test_lucia_classifies_a_triage_ticket_in_one_click(
     page: Page, live_server, office, shots, org
 ):
     _sign_in(page, live_server.url, "lucia")
-    page.locator("nav#nav").get_by_role("link", name=re.compile("^Triage")).click()
+    page.locator("nav#nav").get_by_role(
+        "link", name=re.compile("^Clasificación")
+    ).click()
     rows = page.locator("form.triage-row")
     expect(rows).to_have_count(3)
     page.screenshot(path=str(shots / "desk-triage.png"), full_page=True)
@@ -307,7 +309,7 @@ def test_phone_ticket_with_the_requester_lookup(
     page: Page, live_server, office, org, requester
 ):
     _sign_in(page, live_server.url, "rosario")
-    page.get_by_role("link", name="+ New ticket").click()
+    page.get_by_role("link", name="+ Nuevo ticket").click()
     page.fill("#contact-search", "jorge")
     page.locator(f"[data-pick-contact='{requester.pk}']").click()
     expect(page.locator("[name=requester_email]")).to_have_value(requester.email)
