@@ -62,7 +62,7 @@ def test_screenshots_of_the_main_pages(page: Page, live_server, demo):
     expect(page.locator("table.tickets")).to_be_visible()
     page.screenshot(path=str(folder / "desk-queue.png"))
 
-    page.get_by_role("link", name="Board").click()
+    page.get_by_role("link", name="Tablero").click()
     expect(page.locator(".board")).to_be_visible()
     page.screenshot(path=str(folder / "desk-kanban.png"))
 
