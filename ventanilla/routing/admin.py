@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
+from ventanilla.channels.mail.models import InboundMessage
 from ventanilla.core.admin import ReadOnlyAdmin
 from ventanilla.directory.models import Company
 from ventanilla.pipelines.models import Pipeline
@@ -17,7 +18,7 @@ from ventanilla.routing import actions
 from ventanilla.routing.engine import Facts
 from ventanilla.routing.forms import DryRunForm, RuleForm
 from ventanilla.routing.models import Rule, Tag, TicketRouting
-from ventanilla.routing.queries import dry_run, facts_for_ticket
+from ventanilla.routing.queries import dry_run, facts_for_inbound, facts_for_ticket
 from ventanilla.tickets.models import Ticket
 
 
@@ -91,6 +92,14 @@ class RuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 def _facts(data: dict[str, Any]) -> Facts:
     """Facts of the stored ticket named in the form, or of the typed message."""
     mailbox = data.get("mailbox") or ""
+    if data.get("inbound"):
+        inbound = (
+            InboundMessage.objects.select_related("mailbox")
+            .filter(pk=data["inbound"])
+            .first()
+        )
+        if inbound is not None:
+            return facts_for_inbound(inbound)
     if data.get("ticket"):
         ticket = (
             Ticket.objects.select_related("pipeline", "requester", "company")

@@ -79,6 +79,11 @@ class DryRunForm(forms.Form):
     sender = forms.EmailField(label=_("sender"), required=False)
     subject = forms.CharField(label=_("subject"), max_length=300, required=False)
     body = forms.CharField(label=_("body"), widget=forms.Textarea, required=False)
+    inbound = forms.IntegerField(
+        label=_("or a stored inbound message (id)"),
+        required=False,
+        help_text=_("Read the raw message as ingestion would: sender, mailbox, text."),
+    )
     ticket = forms.IntegerField(
         label=_("or the ticket number"),
         required=False,

@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from pydantic import ValidationError
 
-from ventanilla.directory.models import CompanyKind, Team
+from ventanilla.channels.mail.models import InboundMessage
+from ventanilla.directory.models import Company, CompanyKind, Contact, Team
 from ventanilla.pipelines.models import (
     Pipeline,
     Priority,
@@ -107,6 +108,42 @@ def facts_for_ticket(
         default_pipeline_id=ticket.pipeline_id,
         triage=ticket.pipeline.is_triage,
         urgent=urgent,
+    )
+
+
+def facts_for_inbound(inbound: InboundMessage) -> Facts:
+    """The facts of a stored raw message, read as ingestion reads it (for
+    "what would the rules do with this mail?")."""
+    from ventanilla.channels.mail.parsing import UnparseableMail, parse
+
+    try:
+        mail = parse(bytes(inbound.raw))
+    except UnparseableMail:
+        return Facts(mailbox=inbound.mailbox.address if inbound.mailbox else "")
+    sender = mail.from_address
+    contact = (
+        Contact.objects.select_related("company").filter(email__iexact=sender).first()
+    )
+    company = (
+        contact.company
+        if contact is not None
+        else Company.objects.filter(domain=sender.rpartition("@")[2]).first()
+    )
+    pipeline = inbound.mailbox.pipeline if inbound.mailbox else None
+    internal = company is not None and company.kind == CompanyKind.INTERNAL
+    return Facts(
+        subject=mail.subject,
+        body=mail.body_text,
+        sender=sender,
+        mailbox=inbound.mailbox.address if inbound.mailbox else "",
+        channel="email",
+        company_id=company.pk if company else None,
+        company_kind=company.kind if company else "",
+        institutional_investor=bool(company and company.is_institutional_investor),
+        scope=Scope.INTERNAL.value if internal else "",
+        default_pipeline_id=pipeline.pk if pipeline else None,
+        triage=bool(pipeline and pipeline.is_triage),
+        urgent=mail.is_urgent,
     )
 
 

@@ -55,3 +55,14 @@ def original_html(message: Any, number: int) -> str:
     }
     # body_html was sanitised with nh3 when it was stored.
     return mark_safe(rewrite_cid_sources(message.body_html, urls))  # noqa: S308
+
+
+@register.filter
+def business_time(seconds: Any) -> str:
+    """Business seconds as hours and minutes: "4 h 05 min"."""
+    try:
+        total = int(seconds or 0)
+    except (TypeError, ValueError):
+        return "—"
+    hours, rest = divmod(total, 3600)
+    return f"{hours} h {rest // 60:02d} min"

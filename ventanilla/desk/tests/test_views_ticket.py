@@ -385,7 +385,7 @@ def test_ticket_page_queries_do_not_grow_with_the_thread(
 
 # session, user, agent, the ticket, requester, company, navigation (3),
 # thread (messages, attachments), and the options of the side forms.
-TICKET_QUERIES = 19
+TICKET_QUERIES = 20  # includes the SLA row of the header
 
 
 def test_two_agents_on_one_ticket_see_each_other(rosario, alonso, classified_ticket):
@@ -441,3 +441,25 @@ def test_trail_lines_for_every_kind_of_event(
     assert "Finanzas" in created.what and created.new == ""
     response = as_rosario.get(_url(classified_ticket, tab="history"))
     assert response.status_code == 404  # moved to Cobranzas: no longer hers
+
+
+def test_ticket_header_shows_the_clocks_by_side(client, rosario, classified_ticket):
+    # given a ticket whose clocks were computed
+    from ventanilla.sla.actions import recompute
+
+    recompute(classified_ticket.pk)
+    client.force_login(rosario)
+
+    # when
+    page = client.get(f"/desk/tickets/{classified_ticket.number}/").content.decode()
+
+    # then the three sides and both targets are in the header
+    for label in (
+        "De nuestra parte",
+        "Del cliente",
+        "De terceros",
+        "Primera respuesta vence",
+        "Resolución vence",
+    ):
+        assert label in page
+    assert "0 h 00 min" in page

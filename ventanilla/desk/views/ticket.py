@@ -33,6 +33,7 @@ from ventanilla.desk.trail import describe
 from ventanilla.desk.views.common import REFUSED, go, page, partial
 from ventanilla.directory.access import access_ticket
 from ventanilla.pipelines.models import Scope
+from ventanilla.sla.queries import sla_of_tickets
 from ventanilla.tickets import actions as tickets
 from ventanilla.tickets import queries as ticket_queries
 from ventanilla.tickets.models import LinkKind, Ticket
@@ -90,6 +91,8 @@ def _context(
         "missing": [_label(name) for name in tickets.missing_required_fields(ticket)],
         "viewers": presence.viewing(ticket.pk, request.user),
         "poll_seconds": presence.POLL_SECONDS,
+        # The clocks by side and the targets, as of the last SLA scan.
+        "sla": sla_of_tickets([ticket.pk]).first(),
         **forms_,
         **_tab_data(request, ticket, tab),
     }

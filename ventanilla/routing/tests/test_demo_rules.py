@@ -253,3 +253,30 @@ def test_installing_the_demo_rules_again_changes_nothing(demo):
     after = list(Rule.objects.values_list("name", "position", "conditions", "actions"))
     assert after == before
     assert len(before) == 17
+
+
+def test_dry_run_of_a_stored_message_changes_nothing(demo, client):
+    # given a stored message, quarantined because its mailbox is not connected
+    from ventanilla.channels.mail.models import InboundMessage
+
+    mailbox = Mailbox.objects.get(address="operaciones@generafactoring.pe")
+    raw = build_mail(
+        sender="maria.torres@inversionesandinas.example",
+        to=mailbox.address,
+        subject="Solicitud de adición de inversión",
+        body="Deseo adicionar S/ 50,000 a mi inversión.",
+    )
+    result = ingest_raw(raw, mailbox=mailbox, via=Via.PIPE)
+    assert result.outcome == "quarantined"
+    tickets_before = Ticket.objects.count()
+    client.force_login(User.objects.get(username="admin"))
+
+    # when the admin asks what the rules would do with it
+    page = client.post(
+        "/admin/routing/rule/dry-run/", {"inbound": result.inbound_id}
+    ).content.decode()
+
+    # then the decision is shown and nothing was written
+    assert "Inversionista - Adición" in page
+    assert Ticket.objects.count() == tickets_before
+    assert InboundMessage.objects.get(pk=result.inbound_id).outcome == "quarantined"
