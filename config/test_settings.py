@@ -13,3 +13,6 @@ STORAGES = {
 }
 LANGUAGE_CODE = "es"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# WhiteNoise serves from STATIC_ROOT and warns when it is missing; tests
+# serve from the finders, so an empty directory is enough.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

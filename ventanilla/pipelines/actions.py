@@ -84,6 +84,16 @@ def create_ticket_type(
     return ticket_type
 
 
+def set_playbook(
+    ticket_type: TicketType, *, playbook: str, guide_url: str = ""
+) -> TicketType:
+    """The required action and guide link shown where agents work the type."""
+    ticket_type.playbook = playbook
+    ticket_type.guide_url = guide_url
+    ticket_type.save(update_fields=["playbook", "guide_url", "updated_at"])
+    return ticket_type
+
+
 def create_reason(*, name: str, position: int = 0) -> Reason:
     return Reason.objects.create(name=name, position=position)
 

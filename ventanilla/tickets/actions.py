@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -597,6 +598,26 @@ def add_reply(
     _save(ticket, changed)
     if deliver:
         transaction.on_commit(lambda: _deliver_reply(message.pk))
+    return message
+
+
+def record_email_delivery(
+    message: Message,
+    *,
+    email_message_id: str | None = None,
+    sent_at: datetime | None = None,
+) -> Message:
+    """Bookkeeping of the mail channel on a message: the Message-ID its
+    email carries (so answers thread back) and when it was sent."""
+    fields = []
+    if email_message_id is not None:
+        message.email_message_id = email_message_id
+        fields.append("email_message_id")
+    if sent_at is not None:
+        message.email_sent_at = sent_at
+        fields.append("email_sent_at")
+    if fields:
+        message.save(update_fields=fields)
     return message
 
 

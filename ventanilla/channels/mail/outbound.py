@@ -22,6 +22,7 @@ from django.utils import timezone
 from ventanilla.channels.mail.models import InboundMessage, Mailbox
 from ventanilla.channels.mail.subjects import strip_prefixes, ticket_token
 from ventanilla.core.emails import make_message
+from ventanilla.tickets.actions import record_email_delivery
 from ventanilla.tickets.models import Message, MessageKind, Ticket
 
 MAX_REFERENCES = 20
@@ -172,12 +173,12 @@ def send_reply(message_id: int) -> bool:
             return False
         if not message.email_message_id:
             domain = sending_address(message.ticket).rpartition("@")[2] or "localhost"
-            message.email_message_id = new_message_id(message.ticket.number, domain)
-            message.save(update_fields=["email_message_id"])
+            record_email_delivery(
+                message, email_message_id=new_message_id(message.ticket.number, domain)
+            )
     email = build_reply(message)
     if not email.to:
         return False  # no address to write to (e.g. a walk-in without email)
     email.send()
-    message.email_sent_at = timezone.now()
-    message.save(update_fields=["email_sent_at"])
+    record_email_delivery(message, sent_at=timezone.now())
     return True

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ventanilla.desk.tests.conftest import signed_in
+from ventanilla.directory.actions import deactivate_user
 from ventanilla.tickets.models import MessageKind
 
 pytestmark = pytest.mark.django_db
@@ -129,8 +130,7 @@ def test_customers_are_refused(request, org, classified_ticket, persona):
 
 def test_inactive_agent_is_signed_out_of_the_desk(rosario, classified_ticket):
     client = signed_in(rosario)
-    rosario.is_active = False
-    rosario.save(update_fields=["is_active"])
+    deactivate_user(rosario)
     response = client.get(reverse("desk:ticket", args=[classified_ticket.number]))
     assert response.status_code == 302
 

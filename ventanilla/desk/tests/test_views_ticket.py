@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ventanilla.desk import presence
 from ventanilla.desk.tests.conftest import signed_in
+from ventanilla.pipelines.actions import set_playbook
 from ventanilla.pipelines.models import StageKind
 from ventanilla.tickets import actions
 from ventanilla.tickets.models import EventKind, MessageKind
@@ -45,8 +46,11 @@ def test_header_shows_the_classification(as_rosario, classified_ticket):
 
 
 def test_playbook_is_shown_where_the_agent_replies(as_rosario, org, classified_ticket):
-    org.adicion.guide_url = "https://guias.example/adicion"
-    org.adicion.save(update_fields=["guide_url"])
+    set_playbook(
+        org.adicion,
+        playbook=org.adicion.playbook,
+        guide_url="https://guias.example/adicion",
+    )
     text = as_rosario.get(_url(classified_ticket, tab="interactions")).content.decode()
     playbook = text.index("Cerrar ticket y crear un negocio")
     assert "https://guias.example/adicion" in text

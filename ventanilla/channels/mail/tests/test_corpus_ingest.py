@@ -45,7 +45,7 @@ from ventanilla.channels.mail.parsing import parse, raw_sha256
 from ventanilla.channels.mail.tests.support import all_fixture_names, fixture_bytes
 from ventanilla.tickets import actions as tickets
 from ventanilla.tickets.attachments import safe_filename
-from ventanilla.tickets.models import Attachment, Message, MessageKind, Ticket
+from ventanilla.tickets.models import Attachment, MessageKind, Ticket
 
 CREATED = "created"
 APPENDED = "appended"
@@ -700,7 +700,7 @@ def _set_up(case: Case, mailbox, agent) -> Ticket | None:
             author=agent,
             body_text="Estimado Jorge: le enviamos el cronograma de la adición.",
         )
-        Message.objects.filter(pk=reply.pk).update(email_message_id=case.agent_reply)
+        tickets.record_email_delivery(reply, email_message_id=case.agent_reply)
     return parent
 
 
