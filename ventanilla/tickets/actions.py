@@ -214,12 +214,7 @@ def _apply_stage(
     3. Passing through resolved stamps ``resolved_at`` (R-WF-4); going back
        to work clears it; closing stamps ``closed_at``.
     """
-    if stage.pipeline_id != ticket.pipeline_id:
-        raise ActionRefused(
-            _("The stage “%(stage)s” does not belong to the pipeline “%(pipeline)s”.")
-            % {"stage": stage.name, "pipeline": ticket.pipeline.name},
-            code="stage_not_in_pipeline",
-        )
+    _check_stage(stage, ticket.pipeline)
     old = ticket.stage
     if stage.pk == old.pk:
         return set()
@@ -293,6 +288,15 @@ def _body(body_text: str, body_html: str) -> tuple[str, str]:
     return body_text, text_to_html(body_text)
 
 
+def _check_stage(stage: Stage, pipeline: Pipeline) -> None:
+    if stage.pipeline_id != pipeline.pk:
+        raise ActionRefused(
+            _("The stage “%(stage)s” does not belong to the pipeline “%(pipeline)s”.")
+            % {"stage": stage.name, "pipeline": pipeline.name},
+            code="stage_not_in_pipeline",
+        )
+
+
 def _check_type(ticket_type: TicketType | None, pipeline: Pipeline) -> None:
     if ticket_type is not None and ticket_type.pipeline_id != pipeline.pk:
         raise ActionRefused(
@@ -347,12 +351,7 @@ def open_ticket(
     who = as_actor(actor)
     check_attachments(attachments)
     stage = stage or stage_of_kind(pipeline, StageKind.NEW)
-    if stage.pipeline_id != pipeline.pk:
-        raise ActionRefused(
-            _("The stage “%(stage)s” does not belong to the pipeline “%(pipeline)s”.")
-            % {"stage": stage.name, "pipeline": pipeline.name},
-            code="stage_not_in_pipeline",
-        )
+    _check_stage(stage, pipeline)
     _check_type(type, pipeline)
     _check_owner(owner)
     has_message = bool(body_text or body_html or attachments or email_message_id)
@@ -705,12 +704,7 @@ def move_to_pipeline(
             code="same_pipeline",
         )
     target_stage = stage or stage_of_kind(pipeline, StageKind(ticket.stage.kind))
-    if target_stage.pipeline_id != pipeline.pk:
-        raise ActionRefused(
-            _("The stage “%(stage)s” does not belong to the pipeline “%(pipeline)s”.")
-            % {"stage": target_stage.name, "pipeline": pipeline.name},
-            code="stage_not_in_pipeline",
-        )
+    _check_stage(target_stage, pipeline)
     new_type = None if type is UNSET else type
     _check_type(new_type, pipeline)
     old_pipeline, old_stage = ticket.pipeline, ticket.stage
