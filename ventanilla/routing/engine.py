@@ -270,6 +270,7 @@ class CompiledActions:
     tags: tuple[str, ...] = ()
     scope: str | None = None
     stop_processing: bool = False
+    admit_bulk: bool = False
     # (field, id) of the plain id actions this rule sets, computed once.
     fields: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
@@ -331,6 +332,7 @@ def compile_rule(
             tags=tuple(actions.tags),
             scope=actions.scope,
             stop_processing=actions.stop_processing,
+            admit_bulk=actions.admit_bulk,
         ),
     )
 
@@ -424,3 +426,9 @@ def _triage_flag(
     if not initial.known:
         return TriageFlag.UNKNOWN_INITIAL
     return TriageFlag.UNROUTED_INITIAL
+
+
+def admits_bulk(facts: Facts, rules: Sequence[CompiledRule]) -> bool:
+    """Whether a rule that matches these facts admits bulk or list mail."""
+    matched = set(decide(facts, rules).matched_rule_ids)
+    return any(rule.actions.admit_bulk for rule in rules if rule.id in matched)

@@ -24,7 +24,8 @@ CONDITIONS_HELP = _(
 ACTIONS_HELP = _(
     'JSON. Keys: "pipeline", "type", "reason", "priority", "team", "owner" '
     '(ids), "tags" (names), "scope" ("internal"/"external"), '
-    '"stop_processing" (true/false).'
+    '"stop_processing" (true/false), "admit_bulk" (true/false: list and '
+    "bulk mail that matches opens tickets)."
 )
 
 

@@ -135,6 +135,9 @@ class RuleActions(BaseModel):
     scope: ScopeName | None = None
     # Later rules are not evaluated once this rule has matched.
     stop_processing: bool = False
+    # Bulk and list mail (Precedence bulk/list, List-Id...) is kept as
+    # suppressed unless a matching rule admits it (R-CAP-6).
+    admit_bulk: bool = False
 
     @model_validator(mode="after")
     def _does_something(self) -> RuleActions:

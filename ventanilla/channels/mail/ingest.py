@@ -51,6 +51,8 @@ from ventanilla.channels.mail.threads import bounced_ticket, find_ticket
 from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact
 from ventanilla.routing.actions import route_ticket
+from ventanilla.routing.engine import admits_bulk
+from ventanilla.routing.queries import compiled_rules, facts_for_inbound
 from ventanilla.tickets import actions as tickets
 from ventanilla.tickets.attachments import NewAttachment
 from ventanilla.tickets.models import Channel, Message, Ticket
@@ -205,6 +207,9 @@ def _process_locked(inbound_id: int) -> IngestResult:
     ticket = find_ticket(mail, sender)
     if ticket is None and verdict.kind is loops.LoopKind.BOUNCE:
         ticket = bounced_ticket(mail)
+    if verdict.kind is loops.LoopKind.BULK and bulk_admitted(row):
+        # A rule admits this list: a ticket, but never an acknowledgement.
+        verdict = loops.LoopVerdict(loops.LoopKind.AUTO_GENERATED, verdict.reason)
     noise = _noise(mail, row, verdict)
     if noise is None and mail.message_id and not mail.message_id_generated:
         noise = _already_delivered(mail.message_id, row)
@@ -252,6 +257,11 @@ def _acknowledge(message_id: int) -> None:
     from ventanilla.channels.mail.jobs import send_acknowledgement
 
     send_acknowledgement.enqueue(message_id)
+
+
+def bulk_admitted(row: InboundMessage) -> bool:
+    """Whether an enabled routing rule admits this bulk or list mail."""
+    return admits_bulk(facts_for_inbound(row), compiled_rules())
 
 
 def _noise(
