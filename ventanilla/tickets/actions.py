@@ -145,10 +145,22 @@ def record_event(
 
 
 def _save(ticket: Ticket, fields: Iterable[str]) -> Ticket:
-    """Persist changed fields and bump the version (optimistic concurrency)."""
+    """Persist changed fields and bump the version (optimistic concurrency).
+
+    Once committed, the ticket's SLA clocks and due times are recomputed in
+    the background (the worker's periodic scan catches anything missed).
+    """
     ticket.version += 1
     ticket.save(update_fields=sorted({*fields, "version", "updated_at"}))
+    ticket_id = ticket.pk
+    transaction.on_commit(lambda: _recompute_sla(ticket_id))
     return ticket
+
+
+def _recompute_sla(ticket_id: int) -> None:
+    from ventanilla.sla.jobs import recompute_ticket_sla
+
+    recompute_ticket_sla.enqueue(ticket_id)
 
 
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
@@ -387,6 +399,8 @@ def open_ticket(
         ticket.resolved_at = ticket.closed_at = now
     ticket.number = _next_number()
     ticket.save()
+    created_id = ticket.pk
+    transaction.on_commit(lambda: _recompute_sla(created_id))
     if cc:
         ticket.cc.set([c for c in cc if c != requester])
     message = None

@@ -259,3 +259,25 @@ def test_segments_are_rewritten_only_when_the_history_changed(
     )
     assert segments == [("ours", 2 * H), ("customer", None)]
     assert (sla.ours_seconds, sla.running_side) == (2 * H, "customer")
+
+
+def test_clocks_are_recomputed_after_each_committed_change(
+    org, classified_ticket, rosario, django_capture_on_commit_callbacks
+):
+    # given
+    from ventanilla.pipelines.models import StageKind
+    from ventanilla.sla.models import TicketSla
+    from ventanilla.tickets import actions as ticket_actions
+    from ventanilla.tickets.tests.factories import stage
+
+    # when a stage change commits (the test backend runs the job at once)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_actions.change_stage(
+            classified_ticket,
+            stage=stage(org.finanzas, StageKind.WAITING_CUSTOMER),
+            actor=rosario,
+        )
+
+    # then the ticket's SLA row exists and shows the customer's clock running
+    row = TicketSla.objects.get(ticket=classified_ticket)
+    assert row.running_side == "customer"
