@@ -7,7 +7,9 @@ from django_tasks import task
 from ventanilla.sla import actions, notify
 
 
-@task()
+# Below the default priority: mail to customers and agents goes first when
+# many changes are queued at once (e.g. a bulk edit or the demo's history).
+@task(priority=-10)
 def recompute_ticket_sla(ticket_id: int) -> None:
     """Recompute one ticket's clocks (idempotent)."""
     actions.recompute(ticket_id)
