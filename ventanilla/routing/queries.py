@@ -11,7 +11,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 from pydantic import ValidationError
 
-from ventanilla.channels.mail.models import InboundMessage
+from ventanilla.channels.mail.models import InboundMessage, Mailbox
+from ventanilla.channels.mail.parsing import ParsedMail
 from ventanilla.directory.models import Company, CompanyKind, Contact, Team
 from ventanilla.pipelines.models import (
     Pipeline,
@@ -120,6 +121,12 @@ def facts_for_inbound(inbound: InboundMessage) -> Facts:
         mail = parse(bytes(inbound.raw))
     except UnparseableMail:
         return Facts(mailbox=inbound.mailbox.address if inbound.mailbox else "")
+    return facts_for_mail(mail, inbound.mailbox)
+
+
+def facts_for_mail(mail: ParsedMail, mailbox: Mailbox | None) -> Facts:
+    """The facts of a parsed message arriving at ``mailbox``: the company is
+    the sender's contact's, else the one whose email domain matches."""
     sender = mail.from_address
     contact = (
         Contact.objects.select_related("company").filter(email__iexact=sender).first()
@@ -129,13 +136,13 @@ def facts_for_inbound(inbound: InboundMessage) -> Facts:
         if contact is not None
         else Company.objects.filter(domain=sender.rpartition("@")[2]).first()
     )
-    pipeline = inbound.mailbox.pipeline if inbound.mailbox else None
+    pipeline = mailbox.pipeline if mailbox else None
     internal = company is not None and company.kind == CompanyKind.INTERNAL
     return Facts(
         subject=mail.subject,
         body=mail.body_text,
         sender=sender,
-        mailbox=inbound.mailbox.address if inbound.mailbox else "",
+        mailbox=mailbox.address if mailbox else "",
         channel="email",
         company_id=company.pk if company else None,
         company_kind=company.kind if company else "",

@@ -52,7 +52,7 @@ from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact
 from ventanilla.routing.actions import route_ticket
 from ventanilla.routing.engine import admits_bulk
-from ventanilla.routing.queries import compiled_rules, facts_for_inbound
+from ventanilla.routing.queries import compiled_rules, facts_for_mail
 from ventanilla.tickets import actions as tickets
 from ventanilla.tickets.attachments import NewAttachment
 from ventanilla.tickets.models import Channel, Message, Ticket
@@ -207,7 +207,7 @@ def _process_locked(inbound_id: int) -> IngestResult:
     ticket = find_ticket(mail, sender)
     if ticket is None and verdict.kind is loops.LoopKind.BOUNCE:
         ticket = bounced_ticket(mail)
-    if verdict.kind is loops.LoopKind.BULK and bulk_admitted(row):
+    if verdict.kind is loops.LoopKind.BULK and bulk_admitted(mail, mailbox):
         # A rule admits this list: a ticket, but never an acknowledgement.
         verdict = loops.LoopVerdict(loops.LoopKind.AUTO_GENERATED, verdict.reason)
     noise = _noise(mail, row, verdict)
@@ -259,9 +259,9 @@ def _acknowledge(message_id: int) -> None:
     send_acknowledgement.enqueue(message_id)
 
 
-def bulk_admitted(row: InboundMessage) -> bool:
+def bulk_admitted(mail: ParsedMail, mailbox: Mailbox) -> bool:
     """Whether an enabled routing rule admits this bulk or list mail."""
-    return admits_bulk(facts_for_inbound(row), compiled_rules())
+    return admits_bulk(facts_for_mail(mail, mailbox), compiled_rules())
 
 
 def _noise(
