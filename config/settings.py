@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "ventanilla.sla",
     "ventanilla.jobs",
     "ventanilla.desk",
+    "ventanilla.portal",
+    "ventanilla.api",
+    "ventanilla.webhooks",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,8 @@ admin.site.index_title = "Ventanilla"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="desk:home", permanent=False)),
     path("desk/", include("ventanilla.desk.urls")),
+    path("portal/", include("ventanilla.portal.urls")),
+    path("api/", include("ventanilla.api.urls")),
     path("admin/", admin.site.urls),
     path("", include("ventanilla.channels.mail.urls")),
 ]
