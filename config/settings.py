@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "ventanilla.portal",
     "ventanilla.api",
     "ventanilla.webhooks",
+    "ventanilla.crm",
+    "ventanilla.notifications",
+    "ventanilla.channels.webform",
+    "ventanilla.search",
 ]
 
 MIDDLEWARE = [
