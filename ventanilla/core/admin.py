@@ -1,7 +1,9 @@
 """Admin building blocks.
 
-Domain rows are written only through actions, so the admin shows them
-read-only; editing happens in the product's own pages.
+Domain rows (tickets, messages, the audit trail) are written only through
+actions, so the admin shows them read-only; they are edited in the desk.
+Configuration (pipelines, teams, mailboxes...) is edited in the admin, and
+each ``ConfigAdmin`` saves through its app's actions.
 """
 
 from __future__ import annotations
@@ -33,3 +35,11 @@ class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ConfigAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Editable configuration: subclasses save in ``save_model`` through the
+    app's actions. Deleting stays Django's: a row that tickets still point
+    at is protected and the admin lists what holds it."""
+
+    save_on_top = True

@@ -86,6 +86,47 @@ def create_agent(
     return agent
 
 
+def update_team(
+    team: Team, *, name: str, slug: str, email: str, lead: User | None
+) -> Team:
+    team.name = name
+    team.slug = slug or slugify(name)
+    team.email = email
+    team.lead = lead
+    team.save()
+    return team
+
+
+@transaction.atomic
+def update_agent(
+    agent: Agent,
+    *,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: Role,
+    teams: Iterable[Team],
+    job_title: str = "",
+    is_active: bool = True,
+) -> Agent:
+    """Edit a member of staff: name, role, teams, and whether they may sign
+    in. Administrators are superusers; the role decides it, both ways."""
+    user = agent.user
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email
+    user.is_superuser = role == Role.ADMIN
+    user.is_active = is_active
+    user.save(
+        update_fields=["first_name", "last_name", "email", "is_superuser", "is_active"]
+    )
+    agent.role = role
+    agent.job_title = job_title
+    agent.save(update_fields=["role", "job_title", "updated_at"])
+    agent.teams.set(list(teams))
+    return agent
+
+
 def add_agent_to_team(agent: Agent, *, team: Team) -> None:
     agent.teams.add(team)
 

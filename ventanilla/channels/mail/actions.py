@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -26,6 +27,31 @@ def create_mailbox(
     )
 
 
+def update_mailbox(
+    mailbox: Mailbox,
+    *,
+    address: str,
+    pipeline: Pipeline,
+    name: str = "",
+    is_connected: bool = True,
+) -> Mailbox:
+    mailbox.address = address.strip().lower()
+    mailbox.pipeline = pipeline
+    mailbox.name = name
+    mailbox.is_connected = is_connected
+    mailbox.save(
+        update_fields=["address", "pipeline", "name", "is_connected", "updated_at"]
+    )
+    return mailbox
+
+
+def rotate_inbound_token(mailbox: Mailbox) -> str:
+    """A new secret for the mailbox's HTTP hook; the old URL stops working."""
+    mailbox.inbound_token = secrets.token_urlsafe(24)
+    mailbox.save(update_fields=["inbound_token", "updated_at"])
+    return mailbox.inbound_token
+
+
 def set_imap(
     mailbox: Mailbox,
     *,
@@ -37,16 +63,29 @@ def set_imap(
     folder: str = "INBOX",
     done_folder: str = "",
 ) -> Mailbox:
-    """Connect a mailbox to its IMAP account; polling starts from scratch."""
+    """Connect a mailbox to its IMAP account.
+
+    Polling starts from scratch when the account or folder changes; a new
+    password alone keeps the place reached. An empty ``password`` keeps the
+    stored one.
+    """
+    moved = (host, port, username, folder) != (
+        mailbox.imap_host,
+        mailbox.imap_port,
+        mailbox.imap_username,
+        mailbox.imap_folder,
+    )
     mailbox.imap_host = host
     mailbox.imap_port = port
     mailbox.imap_ssl = ssl
     mailbox.imap_username = username
-    mailbox.imap_password = password
+    if password:
+        mailbox.imap_password = password
     mailbox.imap_folder = folder
     mailbox.imap_done_folder = done_folder
-    mailbox.imap_uidvalidity = None
-    mailbox.imap_last_uid = 0
+    if moved:
+        mailbox.imap_uidvalidity = None
+        mailbox.imap_last_uid = 0
     mailbox.save()
     return mailbox
 
