@@ -24,6 +24,11 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     # The embedded demo needs no configuration; production sets SECRET_KEY.
     SECRET_KEY = "ventanilla-insecure-demo-key-set-SECRET_KEY-in-production"  # noqa: S105
+# Stored secrets we hand to other servers (IMAP passwords) are encrypted
+# under this key (SECRET_KEY when empty); old keys still decrypt after a
+# rotation.
+VENTANILLA_SEALING_KEY = env_secret("VENTANILLA_SEALING_KEY", "")
+VENTANILLA_OLD_SEALING_KEYS = env_list("VENTANILLA_OLD_SEALING_KEYS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ventanilla.channels.mail.models import InboundMessage, Mailbox, Outcome
 from ventanilla.core.errors import ActionRefused
+from ventanilla.core.sealing import seal
 from ventanilla.pipelines.models import Pipeline
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def set_imap(
     mailbox.imap_ssl = ssl
     mailbox.imap_username = username
     if password:
-        mailbox.imap_password = password
+        mailbox.imap_password = seal(password)
     mailbox.imap_folder = folder
     mailbox.imap_done_folder = done_folder
     if moved:

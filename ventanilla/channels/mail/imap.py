@@ -44,7 +44,7 @@ def connect(mailbox: Mailbox) -> IMAPClient:
         ssl_context=context,
         timeout=60,
     )
-    client.login(mailbox.imap_username, mailbox.imap_password)
+    client.login(mailbox.imap_username, mailbox.imap_secret())
     return client
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.core.models import TimestampedModel
+from ventanilla.core.sealing import unseal
 from ventanilla.pipelines.models import Pipeline
 from ventanilla.tickets.models import Message, Ticket
 
@@ -42,7 +43,8 @@ class Mailbox(TimestampedModel):
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_ssl = models.BooleanField(_("IMAP over TLS"), default=True)
     imap_username = models.CharField(_("IMAP user"), max_length=200, blank=True)
-    imap_password = models.CharField(_("IMAP password"), max_length=200, blank=True)
+    # Sealed (ventanilla.core.sealing): read it with ``imap_secret``.
+    imap_password = models.TextField(_("IMAP password (encrypted)"), blank=True)
     imap_folder = models.CharField(_("IMAP folder"), max_length=200, default="INBOX")
     imap_done_folder = models.CharField(
         _("IMAP folder for imported mail"),
@@ -64,6 +66,10 @@ class Mailbox(TimestampedModel):
 
     def __str__(self) -> str:
         return self.address
+
+    def imap_secret(self) -> str:
+        """The IMAP password in clear, for the login only."""
+        return unseal(self.imap_password)
 
 
 class Via(models.TextChoices):

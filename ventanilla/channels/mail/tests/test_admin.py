@@ -42,7 +42,7 @@ def test_password_is_never_shown_and_kept_when_left_empty(client, admin, org):
 
     assert response.status_code == 302
     mailbox.refresh_from_db()
-    assert (mailbox.name, mailbox.imap_password) == ("Finanzas", "s3creta")
+    assert (mailbox.name, mailbox.imap_secret()) == ("Finanzas", "s3creta")
     assert mailbox.imap_last_uid == 41
 
 
@@ -59,7 +59,7 @@ def test_a_new_account_starts_polling_from_scratch(client, admin, org):
     )
 
     mailbox.refresh_from_db()
-    assert (mailbox.imap_username, mailbox.imap_password) == ("cobranzas", "nueva")
+    assert (mailbox.imap_username, mailbox.imap_secret()) == ("cobranzas", "nueva")
     assert mailbox.imap_last_uid == 0
 
 
