@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,7 +30,15 @@ from ventanilla.pipelines.models import (
     TicketType,
 )
 from ventanilla.routing.engine import Choice, Decision, Facts, decide
-from ventanilla.routing.models import Rule, Tag, TicketRouting, TicketTag, TriageFlag
+from ventanilla.routing.models import (
+    Rule,
+    RuleChange,
+    RuleChangeKind,
+    Tag,
+    TicketRouting,
+    TicketTag,
+    TriageFlag,
+)
 from ventanilla.routing.queries import (
     choose_owner,
     compiled_rules,
@@ -168,6 +176,7 @@ def create_rule(
     position: int | None = None,
     enabled: bool = True,
     description: str = "",
+    actor: User | AnonymousUser | None = None,
 ) -> Rule:
     """Create a rule; without ``position`` it goes after the last one."""
     parsed_conditions, parsed_actions = validate_rule(conditions, actions)
@@ -183,6 +192,7 @@ def create_rule(
         actions=_document(parsed_actions),
     )
     logger.info("routing rule %s (%s) created", rule.pk, rule.name)
+    _audit(rule, RuleChangeKind.CREATED, actor, before=None, after=_snapshot(rule))
     return rule
 
 
@@ -196,9 +206,11 @@ def update_rule(
     position: int | None = None,
     enabled: bool | None = None,
     description: str | None = None,
+    actor: User | AnonymousUser | None = None,
 ) -> Rule:
     """Change what is given; conditions and actions are validated together."""
     rule = Rule.objects.select_for_update().get(pk=rule.pk)
+    before = _snapshot(rule)
     changed: set[str] = set()
     if conditions is not None or actions is not None:
         parsed_conditions, parsed_actions = validate_rule(
@@ -220,15 +232,49 @@ def update_rule(
             changed.add(field)
     if changed:
         rule.save(update_fields=sorted({*changed, "updated_at"}))
-        logger.info("routing rule %s (%s) changed: %s", rule.pk, rule.name, changed)
+        after = _snapshot(rule)
+        if after != before:
+            logger.info("routing rule %s (%s) changed: %s", rule.pk, rule.name, changed)
+            _audit(rule, RuleChangeKind.CHANGED, actor, before=before, after=after)
     return rule
 
 
 @transaction.atomic
-def delete_rule(rule: Rule) -> None:
-    """Delete a rule. Past decisions keep its id and name in their events."""
+def delete_rule(rule: Rule, *, actor: User | AnonymousUser | None = None) -> None:
+    """Delete a rule. Past decisions keep its id and name in their events,
+    and its change history keeps the rule as it was."""
     logger.info("routing rule %s (%s) deleted", rule.pk, rule.name)
+    _audit(rule, RuleChangeKind.DELETED, actor, before=_snapshot(rule), after=None)
     rule.delete()
+
+
+def _snapshot(rule: Rule) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "description": rule.description,
+        "position": rule.position,
+        "enabled": rule.enabled,
+        "conditions": rule.conditions,
+        "actions": rule.actions,
+    }
+
+
+def _audit(
+    rule: Rule,
+    kind: RuleChangeKind,
+    actor: User | AnonymousUser | None,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    RuleChange.objects.create(
+        rule=rule if kind != RuleChangeKind.DELETED else None,
+        rule_name=rule.name,
+        kind=kind,
+        actor=actor if isinstance(actor, User) else None,
+        before=before,
+        after=after,
+    )
 
 
 # -- tags --------------------------------------------------------------------

@@ -17,7 +17,7 @@ from ventanilla.pipelines.models import Pipeline
 from ventanilla.routing import actions
 from ventanilla.routing.engine import Facts
 from ventanilla.routing.forms import DryRunForm, RuleForm
-from ventanilla.routing.models import Rule, Tag, TicketRouting
+from ventanilla.routing.models import Rule, RuleChange, Tag, TicketRouting
 from ventanilla.routing.queries import dry_run, facts_for_inbound, facts_for_ticket
 from ventanilla.tickets.models import Ticket
 
@@ -45,6 +45,7 @@ class RuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 enabled=data["enabled"],
                 conditions=data["parsed_conditions"],
                 actions=data["parsed_actions"],
+                actor=request.user,
             )
         else:
             saved = actions.create_rule(
@@ -54,16 +55,17 @@ class RuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 enabled=data["enabled"],
                 conditions=data["parsed_conditions"],
                 actions=data["parsed_actions"],
+                actor=request.user,
             )
         obj.pk = saved.pk
         obj.position = saved.position
 
     def delete_model(self, request: HttpRequest, obj: Rule) -> None:
-        actions.delete_rule(obj)
+        actions.delete_rule(obj, actor=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Rule]) -> None:
         for rule in queryset:
-            actions.delete_rule(rule)
+            actions.delete_rule(rule, actor=request.user)
 
     def get_urls(self) -> list[URLPattern]:
         dry = path(
@@ -147,3 +149,14 @@ class TicketRoutingAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "triage_flag", "routed_at"]
     list_filter = ["triage_flag"]
     list_select_related = ["ticket"]
+
+
+@admin.register(RuleChange)
+class RuleChangeAdmin(ReadOnlyAdmin):
+    """The history of the rules: who changed what, before and after."""
+
+    list_display = ["created_at", "rule_name", "kind", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    search_fields = ["rule_name"]
+    date_hierarchy = "created_at"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,47 @@ class Rule(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RuleChangeKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    CHANGED = "changed", _("Changed")
+    DELETED = "deleted", _("Deleted")
+
+
+class RuleChange(models.Model):
+    """Who changed a rule, when, and the rule before and after: routing
+    decides where customers' requests go, so its history is kept."""
+
+    rule = models.ForeignKey(
+        Rule,
+        verbose_name=_("rule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+    )
+    rule_name = models.CharField(_("rule name"), max_length=150)
+    kind = models.CharField(_("change"), max_length=10, choices=RuleChangeKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rule change")
+        verbose_name_plural = _("rule changes")
+
+    def __str__(self) -> str:
+        return f"{self.rule_name}: {self.get_kind_display()}"
 
 
 class Tag(TimestampedModel):

@@ -10,7 +10,7 @@ import pytest
 from ventanilla.core.errors import ActionRefused
 from ventanilla.directory.actions import deactivate_user
 from ventanilla.routing import actions
-from ventanilla.routing.models import Rule
+from ventanilla.routing.models import Rule, RuleChange, RuleChangeKind
 
 
 def test_create_rule_stores_the_normalised_documents_after_the_last_rule(org):
@@ -150,6 +150,33 @@ def test_admin_edits_and_deletes_a_rule_through_the_actions(
     response = client.post(f"/admin/routing/rule/{rule.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Rule.objects.exists()
+
+    history = list(RuleChange.objects.order_by("id"))
+    assert [(c.kind, c.actor) for c in history] == [
+        (RuleChangeKind.CREATED, None),
+        (RuleChangeKind.CHANGED, admin),
+        (RuleChangeKind.DELETED, admin),
+    ]
+    changed, deleted = history[1], history[2]
+    assert changed.before["conditions"] == {"keywords": ["sunat"]}
+    assert changed.after["conditions"] == {"keywords": ["sunat", "sunafil"]}
+    assert (changed.before["name"], changed.after["name"]) == (
+        "SUNAT",
+        "SUNAT y SUNAFIL",
+    )
+    assert deleted.before["name"] == "SUNAT y SUNAFIL"
+    assert (deleted.rule, deleted.after) == (None, None)
+    assert client.get("/admin/routing/rulechange/").status_code == 200
+
+
+def test_saving_a_rule_unchanged_leaves_no_history(org, make_rule, admin):
+    rule = make_rule({"keywords": ["sunat"]}, {"priority": org.media.pk})
+
+    actions.update_rule(rule, name=rule.name, enabled=True, actor=admin)
+
+    assert list(RuleChange.objects.values_list("kind", flat=True)) == [
+        RuleChangeKind.CREATED
+    ]
 
 
 def test_admin_dry_run_shows_the_decision_without_changing_anything(
