@@ -219,3 +219,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# -- Customer portal, notifications and web form (issue 6) -------------------
+# A one-time sign-in link mailed to a portal user expires after this long.
+VENTANILLA_PORTAL_LINK_MINUTES = env_int("VENTANILLA_PORTAL_LINK_MINUTES", 15)
+# Slug of the pipeline portal requests open in; empty: the triage pipeline.
+VENTANILLA_PORTAL_PIPELINE = env_str("VENTANILLA_PORTAL_PIPELINE", "")
+VENTANILLA_PORTAL_PAGE_SIZE = env_int("VENTANILLA_PORTAL_PAGE_SIZE", 25)
+# R-POR-3: "full" mails the agent's reply; "link" only links to the portal.
+VENTANILLA_NOTIFY_MODE = env_str("VENTANILLA_NOTIFY_MODE", "full")
+if VENTANILLA_NOTIFY_MODE not in {"full", "link"}:
+    raise ImproperlyConfigured("VENTANILLA_NOTIFY_MODE must be 'full' or 'link'")
+# How long the satisfaction survey link of a resolved ticket stays valid.
+VENTANILLA_CSAT_DAYS = env_int("VENTANILLA_CSAT_DAYS", 30)
+# Web form (R-CAP-8): submissions per client address and per email address
+# within the window, and how long a rendered form may be submitted.
+VENTANILLA_WEBFORM_MAX_PER_IP = env_int("VENTANILLA_WEBFORM_MAX_PER_IP", 10)
+VENTANILLA_WEBFORM_MAX_PER_EMAIL = env_int("VENTANILLA_WEBFORM_MAX_PER_EMAIL", 5)
+VENTANILLA_WEBFORM_WINDOW_MINUTES = env_int("VENTANILLA_WEBFORM_WINDOW_MINUTES", 60)
+VENTANILLA_WEBFORM_TOKEN_MINUTES = env_int("VENTANILLA_WEBFORM_TOKEN_MINUTES", 120)

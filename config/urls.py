@@ -12,5 +12,6 @@ urlpatterns = [
     path("portal/", include("ventanilla.portal.urls")),
     path("api/", include("ventanilla.api.urls")),
     path("admin/", admin.site.urls),
+    path("forms/", include("ventanilla.channels.webform.urls")),
     path("", include("ventanilla.channels.mail.urls")),
 ]

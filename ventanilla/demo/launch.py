@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.utils.translation import gettext as _
 
+from ventanilla.channels.webform.demo import DEMO_FORM_KEY, install_demo_web_form
 from ventanilla.core.serving import serve
 from ventanilla.demo.organisation import (
     DEMO_PASSWORD,
@@ -46,6 +47,7 @@ def prepare_demo(*, tickets: int) -> Prepared:
     if not Rule.objects.exists():
         install_demo_rules()
     install_demo_sla()
+    install_demo_web_form()
     created = generate_tickets(tickets)
     return Prepared(created, time.monotonic() - started)
 
@@ -97,6 +99,18 @@ def site_url(host: str, port: int) -> str:
     if ":" in shown:
         shown = f"[{shown}]"
     return f"http://{shown}:{port}/"
+
+
+def entry_points(url: str) -> str:
+    """Where customers come in: the portal and the embeddable web form."""
+    base = url.rstrip("/")
+    rows = [
+        (_("Customer portal"), f"{base}/portal/"),
+        (_("Web form"), f"{base}/forms/{DEMO_FORM_KEY}/"),
+        (_("Web form script"), f"{base}/forms/{DEMO_FORM_KEY}/embed.js"),
+    ]
+    width = max(len(label) for label, _url in rows)
+    return "\n".join(f"  {label.ljust(width)}  {link}" for label, link in rows)
 
 
 def login_table() -> str:

@@ -33,6 +33,7 @@ from ventanilla.demo.stories import (
     load_org,
 )
 from ventanilla.demo.texts import Entry, Story
+from ventanilla.notifications.receivers import quiet
 from ventanilla.pipelines.models import StageKind
 from ventanilla.tickets.models import Ticket
 
@@ -253,7 +254,7 @@ def generate_tickets(count: int = 320, *, days: int = 60, seed: int = 42) -> int
     # One transaction: the demo appears whole or not at all, and SQLite
     # writes it in one go. (The replies of this history are recorded with
     # deliver=False: they went out when they were written.)
-    with transaction.atomic():
+    with transaction.atomic(), quiet():  # history: no customer mail
         for moment, _plan, _step, action in timeline:
             with time_machine.travel(moment, tick=False):
                 action()

@@ -47,6 +47,7 @@ from ventanilla.tickets.models import (
     LinkKind,
     Message,
     MessageKind,
+    Satisfaction,
     Ticket,
     TicketEvent,
     TicketLink,
@@ -915,3 +916,35 @@ def merge_tickets(source: Ticket, *, into: Ticket, actor: ActorLike) -> Ticket:
     _save(source, changed)
     _link(source, into, LinkKind.DUPLICATE_OF, who)
     return _save(into, ())
+
+
+# -- satisfaction ------------------------------------------------------------
+
+
+@transaction.atomic
+def record_satisfaction(
+    ticket: Ticket, *, score: int, comment: str = "", contact: Contact | None
+) -> Satisfaction:
+    """Store the customer's rating (1 to 5) of a ticket, replacing an
+    earlier one; the trail keeps each answer with its comment."""
+    if not 1 <= score <= 5:
+        raise ActionRefused(
+            _("The rating must be a number from 1 to 5."), code="score_invalid"
+        )
+    ticket = lock_ticket(ticket)
+    who = Actor.for_contact(contact) if contact else Actor.system()
+    earlier = Satisfaction.objects.filter(ticket=ticket).first()
+    rating, _created = Satisfaction.objects.update_or_create(
+        ticket=ticket,
+        defaults={"score": score, "comment": comment.strip(), "contact": contact},
+    )
+    _record(
+        ticket,
+        who,
+        EventKind.SATISFACTION_RATED,
+        field="satisfaction",
+        old=earlier.score if earlier else None,
+        new=score,
+        data={"satisfaction_id": rating.pk, "comment": rating.comment[:1000]},
+    )
+    return rating

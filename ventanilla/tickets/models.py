@@ -344,6 +344,7 @@ class EventKind(models.TextChoices):
     FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up ticket created")
     SLA_WARNING = "sla_warning", _("SLA at risk")
     SLA_BREACHED = "sla_breached", _("SLA breached")
+    SATISFACTION_RATED = "satisfaction_rated", _("Satisfaction rated")
 
 
 class ActorType(models.TextChoices):
@@ -392,3 +393,42 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.kind} {self.field}"
+
+
+class Satisfaction(TimestampedModel):
+    """The customer's rating of how their ticket was handled (CSAT).
+
+    One per ticket: answering the survey again replaces the rating, and the
+    trail keeps every answer.
+    """
+
+    ticket = models.OneToOneField(
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="satisfaction",
+    )
+    score = models.PositiveSmallIntegerField(_("score (1-5)"))
+    comment = models.TextField(_("comment"), blank=True)
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("rated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1) & models.Q(score__lte=5),
+                name="satisfaction_score_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}: {self.score}/5"

@@ -6,6 +6,10 @@ message before sending, so the customer's answer threads back), In-Reply-To
 and References built from the conversation, and the ticket token in the
 subject. Header values come from user-editable fields, so each one is
 flattened to one line: nothing a user types can add a header.
+
+With ``VENTANILLA_NOTIFY_MODE = "link"`` (R-POR-3) a reply mail carries
+only a link to the ticket in the customer portal, not the reply's text or
+files: the answer is read (and answered) there.
 """
 
 from __future__ import annotations
@@ -59,16 +63,30 @@ def reply_subject(ticket: Ticket) -> str:
     return f"Re: {subject}"
 
 
+def thread_headers(ticket: Ticket, *, before: int | None = None) -> dict[str, str]:
+    """In-Reply-To and References for a mail on ``ticket``'s conversation:
+    the public messages with a Message-ID (those before message ``before``)."""
+    messages = ticket.messages.exclude(kind=MessageKind.NOTE).exclude(
+        email_message_id=""
+    )
+    if before is not None:
+        messages = messages.filter(id__lt=before)
+    earlier = list(messages.order_by("id").values_list("email_message_id", flat=True))
+    if not earlier:
+        return {}
+    return {
+        "In-Reply-To": earlier[-1],
+        "References": " ".join([earlier[0], *earlier[1:][-MAX_REFERENCES:]]),
+    }
+
+
+def _notify_only() -> bool:
+    return bool(settings.VENTANILLA_NOTIFY_MODE == "link")
+
+
 def build_reply(message: Message, *, automatic: bool = False) -> EmailMultiAlternatives:
     """The email for an agent reply (``message`` must have its Message-ID)."""
     ticket = message.ticket
-    earlier = list(
-        ticket.messages.exclude(kind=MessageKind.NOTE)
-        .exclude(email_message_id="")
-        .filter(id__lt=message.pk)
-        .order_by("id")
-        .values_list("email_message_id", flat=True)
-    )
     sender = sending_address(ticket)
     author = message.author_user
     display = one_line(author.get_full_name()) if author else ""
@@ -77,12 +95,12 @@ def build_reply(message: Message, *, automatic: bool = False) -> EmailMultiAlter
     headers = {
         "Message-ID": message.email_message_id,
         "X-Ventanilla-Ticket": str(ticket.number),
+        **thread_headers(ticket, before=message.pk),
     }
-    if earlier:
-        headers["In-Reply-To"] = earlier[-1]
-        headers["References"] = " ".join([earlier[0], *earlier[1:][-MAX_REFERENCES:]])
     if automatic:
         headers["Auto-Submitted"] = "auto-replied"
+    if _notify_only():
+        return _reply_notice(ticket, sender, display, to, cc, headers)
     email = EmailMultiAlternatives(
         subject=reply_subject(ticket),
         body=message.body_text,
@@ -99,6 +117,33 @@ def build_reply(message: Message, *, automatic: bool = False) -> EmailMultiAlter
             email.attach(
                 attachment.filename, handle.read(), attachment.content_type or None
             )
+    return email
+
+
+def _reply_notice(
+    ticket: Ticket,
+    sender: str,
+    display: str,
+    to: list[str],
+    cc: list[str],
+    headers: dict[str, str],
+) -> EmailMultiAlternatives:
+    """The notify-only form of a reply: a link to the portal, no content."""
+    from ventanilla.portal.links import ticket_url
+
+    email = make_message(
+        "notifications/emails/reply_link",
+        {
+            "ticket": ticket,
+            "subject": reply_subject(ticket),
+            "ticket_url": ticket_url(ticket),
+        },
+        to=to,
+        from_email=formataddr((display, sender)) if display else sender,
+        headers=headers,
+    )
+    email.cc = cc
+    email.reply_to = [sender]
     return email
 
 

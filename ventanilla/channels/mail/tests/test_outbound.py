@@ -13,6 +13,7 @@ from ventanilla.channels.mail.outbound import one_line, reply_subject, send_repl
 from ventanilla.channels.mail.tests.builders import build_mail
 from ventanilla.directory.actions import create_contact
 from ventanilla.tickets import actions
+from ventanilla.tickets.attachments import NewAttachment
 from ventanilla.tickets.models import Ticket
 
 
@@ -207,3 +208,53 @@ def test_mail_from_one_of_our_mailboxes_is_not_acknowledged(
 
     assert Ticket.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_notify_only_mode_mails_a_portal_link_instead_of_the_reply(
+    settings, finanzas_mailbox, rosario
+):
+    # given an organisation in "notify only" mode (R-POR-3)
+    settings.VENTANILLA_NOTIFY_MODE = "link"
+    settings.SITE_URL = "https://ayuda.example"
+    ticket = _ticket_from_mail(
+        finanzas_mailbox, message_id="<pedido@andinas.example>", subject="Estado"
+    )
+    reply = actions.add_reply(
+        ticket,
+        author=rosario,
+        body_text="Su saldo confidencial es 12 345,67.",
+        attachments=[NewAttachment(filename="estado.pdf", content=b"%PDF-1")],
+    )
+
+    # when the reply is sent
+    send_reply(reply.pk)
+
+    # then the mail threads and links to the portal, without the content
+    sent = _sent()
+    reply.refresh_from_db()
+    text = sent.get_body(("plain",)).get_content()
+    html = sent.get_body(("html",)).get_content()
+    assert f"https://ayuda.example/portal/requests/{ticket.number}/" in text
+    assert f"https://ayuda.example/portal/requests/{ticket.number}/" in html
+    assert "12 345,67" not in text + html
+    assert not list(sent.iter_attachments())
+    assert sent["Message-ID"] == reply.email_message_id
+    assert sent["In-Reply-To"] == "<pedido@andinas.example>"
+    assert sent["Subject"] == f"Re: Estado [#{ticket.number}]"
+    assert sent["Reply-To"] == "finanzas@generafactoring.pe"
+
+
+def test_full_mode_mails_the_reply_text_and_files(finanzas_mailbox, rosario):
+    ticket = _ticket_from_mail(finanzas_mailbox)
+    reply = actions.add_reply(
+        ticket,
+        author=rosario,
+        body_text="Su saldo es 12 345,67.",
+        attachments=[NewAttachment(filename="estado.pdf", content=b"%PDF-1")],
+    )
+
+    send_reply(reply.pk)
+
+    sent = _sent()
+    assert "12 345,67" in sent.get_body(("plain",)).get_content()
+    assert [a.get_filename() for a in sent.iter_attachments()] == ["estado.pdf"]

@@ -9,7 +9,13 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ventanilla.demo.launch import login_table, prepare_demo, serve_demo, site_url
+from ventanilla.demo.launch import (
+    entry_points,
+    login_table,
+    prepare_demo,
+    serve_demo,
+    site_url,
+)
 
 
 class Command(BaseCommand):
@@ -58,6 +64,7 @@ class Command(BaseCommand):
         url = site_url(options["host"], options["port"])
         self.stdout.write("")
         self.stdout.write(_("Ventanilla demo: %(url)s") % {"url": url})
+        self.stdout.write(entry_points(url))
         self.stdout.write("")
         self.stdout.write(login_table())
         self.stdout.write("")

@@ -1,0 +1,72 @@
+"""What the customer is told, decided from the ticket's audit trail.
+
+Every change to a ticket writes a TicketEvent (tickets.actions), so the
+trail is the one place that sees every way a ticket is opened, resolved
+or closed: agents, the portal, the web form, the API, the auto-close job.
+Listening to it keeps the lifecycle code free of notification logic (the
+project otherwise avoids signals between its apps; this one is the
+deliberate exception, agreed for issue 6). Nothing is sent here: jobs are
+queued once the transaction commits, so a rolled-back change mails
+nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db import transaction
+
+from ventanilla.pipelines.models import StageKind
+from ventanilla.tickets.models import Channel, EventKind, TicketEvent
+
+# Mail tickets are acknowledged by the mail channel itself (and notices
+# that must not be answered are not); these channels are acknowledged here.
+ACKNOWLEDGED_HERE = {Channel.PORTAL, Channel.WEB_FORM}
+NOTIFIED_STAGE_KINDS = {StageKind.RESOLVED, StageKind.CLOSED}
+
+_quiet: ContextVar[bool] = ContextVar("notifications_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Record history without telling anyone: inside this block, ticket
+    events queue no customer mail (imports, the demo's generated past; like
+    ``add_reply(..., deliver=False)`` for replies)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def on_ticket_event(
+    sender: type[TicketEvent], instance: TicketEvent, created: bool, **kwargs: Any
+) -> None:
+    if not created or kwargs.get("raw") or _quiet.get():
+        return
+    data = instance.data or {}
+    if instance.kind == EventKind.CREATED:
+        message_id = data.get("message_id")
+        if data.get("channel") in ACKNOWLEDGED_HERE and message_id:
+            transaction.on_commit(lambda: _acknowledge(int(message_id)))
+    elif (
+        instance.kind == EventKind.STAGE_CHANGED
+        and data.get("new_kind") in NOTIFIED_STAGE_KINDS
+    ):
+        event_id = instance.pk
+        transaction.on_commit(lambda: _notify_stage(event_id))
+
+
+def _acknowledge(message_id: int) -> None:
+    from ventanilla.channels.mail.jobs import send_acknowledgement
+
+    send_acknowledgement.enqueue(message_id)
+
+
+def _notify_stage(event_id: int) -> None:
+    from ventanilla.notifications.jobs import send_stage_notice
+
+    send_stage_notice.enqueue(event_id)
