@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.db import transaction
+
 from ventanilla.channels.webform.models import WebForm
 from ventanilla.directory.actions import contact_for_address
 from ventanilla.pipelines.models import Pipeline
+from ventanilla.routing.actions import route_ticket
 from ventanilla.tickets.actions import open_ticket
 from ventanilla.tickets.attachments import NewAttachment
 from ventanilla.tickets.models import Channel, Ticket
 
 
+@transaction.atomic
 def submit_request(
     form: WebForm,
     *,
@@ -22,9 +26,10 @@ def submit_request(
     attachments: Sequence[NewAttachment] = (),
 ) -> Ticket:
     """Open a ticket in the form's pipeline for the visitor at ``email``
-    (the contact is found or created, joining the company of its domain)."""
+    (the contact is found or created, joining the company of its domain),
+    then pass it through the routing rules as mail is."""
     contact = contact_for_address(email, name=name)
-    return open_ticket(
+    ticket = open_ticket(
         subject=subject,
         pipeline=form.pipeline,
         channel=Channel.WEB_FORM,
@@ -33,6 +38,7 @@ def submit_request(
         body_text=message,
         attachments=attachments,
     )
+    return route_ticket(ticket)
 
 
 def create_web_form(

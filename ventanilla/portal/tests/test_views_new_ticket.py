@@ -81,3 +81,19 @@ def test_plain_user_cannot_open_and_is_told_whom_to_ask(
     refused = _post(as_cliente)
     assert refused.status_code == 403
     assert not Ticket.objects.exists()
+
+
+def test_routing_rules_apply_to_portal_requests(org: Org, as_admin: Client) -> None:
+    from ventanilla.routing.actions import create_rule
+
+    create_rule(
+        name="Reportes del portal a Cobranzas",
+        conditions={"channels": ["portal"], "keywords": ["liquidaciones"]},
+        actions={"pipeline": org.cobranzas.pk, "priority": org.media.pk},
+    )
+
+    assert _post(as_admin).status_code == 302
+
+    ticket = Ticket.objects.get()
+    assert (ticket.pipeline, ticket.priority) == (org.cobranzas, org.media)
+    assert ticket.channel == Channel.PORTAL

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ventanilla.core.errors import ActionRefused
 from ventanilla.directory.access import access_ticket
 from ventanilla.pipelines.models import Category, StageKind
+from ventanilla.portal import actions as portal_actions
 from ventanilla.portal import queries
 from ventanilla.portal.forms import ListFilterForm, NewTicketForm, ReplyForm
 from ventanilla.portal.guards import PortalRequest, customer_required
@@ -166,16 +167,12 @@ def new_ticket(request: PortalRequest) -> HttpResponse:
     form = NewTicketForm(request.POST or None, request.FILES or None)
     pipeline = queries.portal_pipeline()
     if request.method == "POST" and form.is_valid() and pipeline is not None:
-        contact = customer.contact
         try:
-            ticket = actions.open_ticket(
-                subject=form.cleaned_data["subject"],
+            ticket = portal_actions.open_request(
+                customer,
                 pipeline=pipeline,
-                channel=Channel.PORTAL,
-                actor=contact,
-                requester=contact,
-                company=contact.company,
-                body_text=form.cleaned_data["description"],
+                subject=form.cleaned_data["subject"],
+                description=form.cleaned_data["description"],
                 category=Category(form.cleaned_data["category"]),
                 attachments=new_attachments(form.cleaned_data["attachments"]),
             )

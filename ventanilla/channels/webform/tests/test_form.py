@@ -174,3 +174,19 @@ def test_allowed_origins_are_validated(org: Org) -> None:
     form = WebForm(name="x", pipeline=org.servicio, allowed_origins="javascript:x")
     with pytest.raises(ValidationError):
         form.full_clean()
+
+
+def test_routing_rules_apply_to_web_form_requests(org: Org, web_form: WebForm) -> None:
+    from ventanilla.routing.actions import create_rule
+
+    create_rule(
+        name="Factoring por la web",
+        conditions={"channels": ["web_form"], "keywords": ["factoring"]},
+        actions={"priority": org.alta.pk, "tags": ["web"]},
+    )
+
+    assert _post(Client(), web_form).status_code in {200, 302}
+
+    ticket = Ticket.objects.get()
+    assert ticket.priority == org.alta
+    assert ticket.events.filter(actor_type="rule").exists()
