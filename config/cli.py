@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "smtpd": "Receive mail over SMTP or LMTP into tickets",
     "poll-imap": "Import new mail from the connected IMAP mailboxes once",
     "mail-report": "Mail per mailbox against tickets; messages without a ticket",
+    "create-token": "Create a personal API token: --user NAME [--scope read|write]",
     "migrate": "Create or update the database tables",
     "createsuperuser": "Create an administrator account",
     "manage": "Run any Django management command: ventanilla manage <command> ...",

@@ -238,3 +238,16 @@ VENTANILLA_WEBFORM_MAX_PER_IP = env_int("VENTANILLA_WEBFORM_MAX_PER_IP", 10)
 VENTANILLA_WEBFORM_MAX_PER_EMAIL = env_int("VENTANILLA_WEBFORM_MAX_PER_EMAIL", 5)
 VENTANILLA_WEBFORM_WINDOW_MINUTES = env_int("VENTANILLA_WEBFORM_WINDOW_MINUTES", 60)
 VENTANILLA_WEBFORM_TOKEN_MINUTES = env_int("VENTANILLA_WEBFORM_TOKEN_MINUTES", 120)
+
+# -- REST API and outbound webhooks (issue 7) --------------------------------
+# Requests one API token (or signed-in user) may make per minute; 429 beyond.
+VENTANILLA_API_RATE_PER_MINUTE = env_int("VENTANILLA_API_RATE_PER_MINUTE", 600)
+# Webhooks are never sent to loopback, private or link-local addresses
+# unless this is set (a test server on the same machine, an intranet).
+VENTANILLA_WEBHOOKS_ALLOW_PRIVATE = env_bool("VENTANILLA_WEBHOOKS_ALLOW_PRIVATE", False)
+VENTANILLA_WEBHOOKS_TIMEOUT_SECONDS = env_int("VENTANILLA_WEBHOOKS_TIMEOUT_SECONDS", 10)
+# Attempts per event and subscription; the wait doubles after each failure.
+VENTANILLA_WEBHOOKS_MAX_ATTEMPTS = env_int("VENTANILLA_WEBHOOKS_MAX_ATTEMPTS", 6)
+VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS = env_int(
+    "VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS", 30
+)

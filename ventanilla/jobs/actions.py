@@ -168,6 +168,7 @@ def periodic_jobs() -> list[PeriodicJob]:
     * ``auto_close`` every VENTANILLA_AUTO_CLOSE_SCAN_SECONDS (300).
     * ``review_digest`` at VENTANILLA_REVIEW_TIMES (09:00, 12:00, 16:00 in
       TIME_ZONE), up to an hour late.
+    * ``webhook_retries`` every minute: deliveries due for another attempt.
     * ``prune_runs`` daily.
     """
     review_times = _setting("VENTANILLA_REVIEW_TIMES", ["09:00", "12:00", "16:00"])
@@ -196,8 +197,17 @@ def periodic_jobs() -> list[PeriodicJob]:
             every(int(str(_setting("VENTANILLA_IMAP_POLL_SECONDS", 60)))),
             poll_imap_mailboxes,
         ),
+        PeriodicJob("webhook_retries", every(60), _retry_webhooks),
         PeriodicJob("prune_runs", every(24 * 3600), prune_runs),
     ]
+
+
+def _retry_webhooks(now: dt.datetime, slot: dt.datetime) -> None:
+    """Webhook deliveries whose retry time has come and that no worker took
+    (e.g. the worker was down when the retry was due)."""
+    from ventanilla.webhooks.jobs import retry_due_deliveries
+
+    retry_due_deliveries(now, slot)
 
 
 def poll_imap_mailboxes(now: dt.datetime, slot: dt.datetime) -> None:

@@ -194,3 +194,10 @@ def test_the_review_time_sends_the_digest_once(org, triage_backlog, lucia):
 
     assert (first, second) == (["review_digest"], [])
     assert len(mail.outbox) == 1
+
+
+def test_the_schedule_sweeps_webhook_retries_every_minute():
+    jobs = {job.name: job for job in actions.periodic_jobs()}
+
+    assert "webhook_retries" in jobs
+    assert jobs["webhook_retries"].run is actions._retry_webhooks
