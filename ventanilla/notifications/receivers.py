@@ -3,11 +3,10 @@
 Every change to a ticket writes a TicketEvent (tickets.actions), so the
 trail is the one place that sees every way a ticket is opened, resolved
 or closed: agents, the portal, the web form, the API, the auto-close job.
-Listening to it keeps the lifecycle code free of notification logic (the
-project otherwise avoids signals between its apps; this one is the
-deliberate exception, agreed for issue 6). Nothing is sent here: jobs are
-queued once the transaction commits, so a rolled-back change mails
-nobody.
+``tickets.actions`` calls ``event_recorded`` for each new entry (a direct
+call, not a signal), which keeps the lifecycle code free of notification
+logic. Nothing is sent here: jobs are queued once the transaction commits,
+so a rolled-back change mails nobody.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 from django.db import transaction
 
@@ -42,10 +40,9 @@ def quiet() -> Iterator[None]:
         _quiet.reset(token)
 
 
-def on_ticket_event(
-    sender: type[TicketEvent], instance: TicketEvent, created: bool, **kwargs: Any
-) -> None:
-    if not created or kwargs.get("raw") or _quiet.get():
+def event_recorded(instance: TicketEvent) -> None:
+    """Called by ``tickets.actions`` for every new audit entry."""
+    if _quiet.get():
         return
     data = instance.data or {}
     if instance.kind == EventKind.CREATED:

@@ -115,7 +115,7 @@ def _record(
     if isinstance(old, models.Model) or isinstance(new, models.Model):
         payload.setdefault("old_id", getattr(old, "pk", None))
         payload.setdefault("new_id", getattr(new, "pk", None))
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor_type=actor.type,
@@ -126,6 +126,19 @@ def _record(
         new=_display(new),
         data=payload,
     )
+    _follow(event)
+    return event
+
+
+def _follow(event: TicketEvent) -> None:
+    """Who hears of an audit entry: the customer (notices) and webhook
+    subscribers. Each queues its work on commit, so a rolled-back action
+    tells nobody. Direct calls, not signals: the order is visible here."""
+    from ventanilla.notifications.receivers import event_recorded as notify
+    from ventanilla.webhooks.receivers import event_recorded as publish
+
+    notify(event)
+    publish(event)
 
 
 def record_event(

@@ -4,18 +4,15 @@ action tells nobody)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 
 from ventanilla.tickets.models import TicketEvent
 from ventanilla.webhooks.events import webhook_event_for
 
 
-def on_ticket_event(
-    sender: type[TicketEvent], instance: TicketEvent, created: bool, **kwargs: Any
-) -> None:
-    if not created or webhook_event_for(instance.kind) is None:
+def event_recorded(instance: TicketEvent) -> None:
+    """Called by ``tickets.actions`` for every new audit entry."""
+    if webhook_event_for(instance.kind) is None:
         return
     event_id = instance.pk
     transaction.on_commit(lambda: _enqueue(event_id))
