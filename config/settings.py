@@ -251,3 +251,11 @@ VENTANILLA_WEBHOOKS_MAX_ATTEMPTS = env_int("VENTANILLA_WEBHOOKS_MAX_ATTEMPTS", 6
 VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS = env_int(
     "VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS", 30
 )
+
+# -- Desk (issue 5): search results and the "breaching SLA" queue ----------
+# A ticket whose SLA falls due within this many minutes joins the queue.
+VENTANILLA_DESK_SLA_WARNING_MINUTES = env_int("VENTANILLA_DESK_SLA_WARNING_MINUTES", 60)
+# The search results page shows the best this-many matches, by rank.
+VENTANILLA_DESK_SEARCH_RESULTS = env_int("VENTANILLA_DESK_SEARCH_RESULTS", 50)
+# The sidebar's queue counts are reused for this many seconds (0: never).
+VENTANILLA_DESK_NAV_CACHE_SECONDS = env_int("VENTANILLA_DESK_NAV_CACHE_SECONDS", 15)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ventanilla.core.errors import ActionRefused
 from ventanilla.core.sentinel import UNSET, Unset
+from ventanilla.desk.models import DeskPreference, SavedFilter
 from ventanilla.directory import actions as directory
 from ventanilla.directory.access import access_ticket
 from ventanilla.directory.models import Contact, Team
@@ -122,17 +123,31 @@ def bulk_update(
     owner: User | None = None,
     stage: Stage | None = None,
     priority: Priority | None = None,
+    merge: int | None = None,
 ) -> BulkResult:
     """Apply one change to many tickets, each through its own action.
 
     A ticket the user may not see counts as refused; a refusal on one ticket
-    does not stop the others, and each is reported with its reason.
+    does not stop the others, and each is reported with its reason. A merge
+    folds every selected ticket into ticket number ``merge`` (which may be
+    among the selection: it is left as is).
     """
     result = BulkResult()
+    target: Ticket | None = None
+    if merge is not None:
+        try:
+            target = access_ticket(user, merge)
+        except Http404:
+            result.refused.append((merge, _("No such ticket.")))
+            return result
     for number in numbers:
+        if target is not None and number == target.number:
+            continue
         try:
             ticket = access_ticket(user, number)
-            if owner is not None:
+            if target is not None:
+                target = tickets.merge_tickets(ticket, into=target, actor=user)
+            elif owner is not None:
                 tickets.assign(ticket, actor=user, owner=owner)
             elif stage is not None:
                 tickets.change_stage(ticket, stage=stage, actor=user)
@@ -200,3 +215,45 @@ def open_manual_ticket(
         scope=scope,
         attachments=list(attachments),
     )
+
+
+# -- saved filters and preferences -------------------------------------------
+
+
+def save_filter(
+    user: User,
+    *,
+    name: str,
+    view: str,
+    params: dict[str, str],
+    team: Team | None = None,
+) -> SavedFilter:
+    """Save (or replace, by name) one of the user's queue filters."""
+    saved, _created = SavedFilter.objects.update_or_create(
+        user=user,
+        name=name.strip(),
+        defaults={"view": view, "params": params, "team": team},
+    )
+    return saved
+
+
+def delete_filter(user: User, saved: SavedFilter) -> None:
+    """Only its owner deletes a saved filter."""
+    if saved.user_id != user.pk:
+        raise ActionRefused(
+            _("Only who saved a filter may delete it."), code="not_owner"
+        )
+    saved.delete()
+
+
+@transaction.atomic
+def update_profile(
+    user: User, *, first_name: str, last_name: str, email: str, language: str
+) -> User:
+    """An agent's own name, email and desk language."""
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.email = email.strip().lower()
+    user.save(update_fields=["first_name", "last_name", "email"])
+    DeskPreference.objects.update_or_create(user=user, defaults={"language": language})
+    return user

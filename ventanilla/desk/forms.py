@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from ventanilla.desk import queries
 from ventanilla.desk.queries import QueueFilter
 from ventanilla.directory.access import AnyUser, visible_pipelines
+from ventanilla.directory.models import Team
 from ventanilla.pipelines.models import Pipeline, Scope, Stage, TicketType
+from ventanilla.routing.models import Tag
 from ventanilla.tickets.attachments import NewAttachment
 from ventanilla.tickets.models import Channel, LinkKind, Ticket
 
@@ -88,6 +90,7 @@ def _empty_labels(form: forms.Form, text: Any) -> None:
 
 
 class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -116,6 +119,9 @@ class QueueFilterForm(forms.Form):
     type = TypeChoiceField(
         label=_("Type"), queryset=TicketType.objects.none(), required=False
     )
+    reason = forms.ModelChoiceField(
+        label=_("Reason"), queryset=queries.reasons(), required=False
+    )
     scope = forms.ChoiceField(
         label=_("Scope"), choices=_blank(Scope.choices), required=False
     )
@@ -123,10 +129,17 @@ class QueueFilterForm(forms.Form):
         label=_("Channel"), choices=_blank(Channel.choices), required=False
     )
     company = forms.CharField(label=_("Company"), required=False, max_length=100)
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=Tag.objects.all(), required=False
+    )
     created_from = forms.DateField(
         label=_("Created from"), required=False, widget=DateInput
     )
     created_to = forms.DateField(label=_("to"), required=False, widget=DateInput)
+    updated_from = forms.DateField(
+        label=_("Updated from"), required=False, widget=DateInput
+    )
+    updated_to = forms.DateField(label=_("to"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,7 +155,7 @@ class QueueFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         values: dict[str, Any] = {
             name: data.get(name) or None
-            for name in ("stage", "owner", "team", "priority", "type")
+            for name in ("stage", "owner", "team", "priority", "type", "reason", "tag")
         }
         values.update(
             scope=data.get("scope") or "",
@@ -151,10 +164,26 @@ class QueueFilterForm(forms.Form):
             status=data.get("status") or "active",
             created_from=data.get("created_from"),
             created_to=data.get("created_to"),
+            updated_from=data.get("updated_from"),
+            updated_to=data.get("updated_to"),
+            text=(data.get("q") or "").strip(),
             pipeline=data.get("pipeline") or None,
         )
         values.update({k: v for k, v in preset.items() if v is not None})
         return QueueFilter(**values)
+
+    def params(self) -> dict[str, str]:
+        """The valid, non-empty values as query-string text (what a saved
+        filter keeps)."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: str(self.data[name]).strip()
+            for name in queries.FILTER_PARAMS
+            if name in self.fields
+            and self.cleaned_data.get(name) not in (None, "")
+            and str(self.data.get(name, "")).strip()
+        }
 
     @property
     def active_count(self) -> int:
@@ -162,11 +191,41 @@ class QueueFilterForm(forms.Form):
         return sum(1 for k, v in data.items() if v and k != "status")
 
 
+class SaveFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    view = forms.ChoiceField(choices=[(v, v) for v in queries.QUEUE_VIEWS])
+    # Not "team": the filter form posted alongside has a team filter.
+    share_team = forms.ModelChoiceField(
+        label=_("Share with team"), queryset=Team.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["share_team"].queryset = Team.objects.filter(agents__user=user.pk)  # type: ignore[attr-defined]
+        _empty_labels(self, _("Only me"))
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"))
+    language = forms.ChoiceField(label=_("Language"), choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            (code, name) for code, name in settings.LANGUAGES
+        ]
+
+
 class BulkForm(forms.Form):
     ACTIONS = [
         ("owner", _("Assign owner")),
         ("stage", _("Move to stage")),
         ("priority", _("Change priority")),
+        ("merge", _("Merge into ticket")),
     ]
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
     owner = AgentChoiceField(
@@ -177,6 +236,13 @@ class BulkForm(forms.Form):
     )
     priority = forms.ModelChoiceField(
         label=_("Priority"), queryset=queries.priorities(), required=False
+    )
+    merge = forms.IntegerField(
+        label=_("Merge into ticket number"),
+        min_value=1,
+        max_value=2**62,
+        required=False,
+        widget=forms.NumberInput(attrs={"placeholder": _("Ticket number")}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 

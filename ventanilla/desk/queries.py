@@ -6,16 +6,30 @@ Every read starts from ``directory.access.visible_tickets`` or
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Count, F, Q, QuerySet, Value, Window
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from ventanilla.desk.models import SavedFilter
 from ventanilla.directory.access import AnyUser, visible_pipelines, visible_tickets
 from ventanilla.directory.models import Contact, Team
 from ventanilla.pipelines.models import (
@@ -26,6 +40,9 @@ from ventanilla.pipelines.models import (
     StageKind,
     TicketType,
 )
+from ventanilla.routing.models import Tag, TicketTag
+from ventanilla.search import queries as search
+from ventanilla.sla.models import SlaState, TicketSla
 from ventanilla.tickets.models import Attachment, Ticket
 
 # Stages a queue shows unless the user asks for another status.
@@ -55,10 +72,95 @@ QUEUE_RELATED = (
 )
 PAGE_SIZE = 50
 BOARD_CARDS_PER_STAGE = 40
+# SLA targets whose clock runs (a paused or met target has no due time).
+PENDING_SLA = (SlaState.RUNNING, SlaState.WARNING, SlaState.BREACHED)
+# Tickets without a running SLA sort after every due time.
+NO_DUE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
 
 def _sort_rank() -> Coalesce:
     return Coalesce(F("priority__rank"), Value(NO_PRIORITY_RANK))
+
+
+def _pending(target: str) -> Q:
+    """The ``target`` clock of the ticket's SLA still runs: its state is
+    live and the ticket has not had that answer yet (a late answer keeps
+    the "breached" state, as a record)."""
+    done = "first_response_at" if target == "first_response" else "resolved_at"
+    return Q(
+        sla__is_active=True,
+        **{f"sla__{target}_state__in": PENDING_SLA, f"{done}__isnull": True},
+    )
+
+
+def _sla_due() -> Case:
+    """The next due time of the ticket's SLA: the first response's while it
+    is pending, else the resolution's; none when no clock runs."""
+    return Case(
+        When(
+            _pending("first_response"),
+            sla__first_response_due_at__isnull=False,
+            then=F("sla__first_response_due_at"),
+        ),
+        When(
+            _pending("resolution"),
+            sla__resolution_due_at__isnull=False,
+            then=F("sla__resolution_due_at"),
+        ),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+
+
+def _sort_due() -> Coalesce:
+    return Coalesce(_sla_due(), Value(NO_DUE), output_field=DateTimeField())
+
+
+StageIds = Mapping[str, list[int]]
+
+
+def stage_ids() -> StageIds:
+    """Every stage's id by kind; one query on a small table.
+
+    Queues filter tickets by ``stage_id IN (ids)`` rather than by a join on
+    the stage's kind: with literal ids PostgreSQL uses the (owner, stage)
+    and stage indexes of tickets instead of reading a whole pipeline.
+    """
+    ids: dict[str, list[int]] = defaultdict(list)
+    for pk, kind in Stage.objects.order_by().values_list("pk", "kind"):
+        ids[kind].append(pk)
+    return ids
+
+
+def _in_kinds(stages: StageIds, kinds: Sequence[str]) -> Q:
+    return Q(stage_id__in=[pk for kind in kinds for pk in stages.get(kind, [])])
+
+
+def warning_window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.VENTANILLA_DESK_SLA_WARNING_MINUTES)
+
+
+def breaching(stages: StageIds, now: dt.datetime | None = None) -> Q:
+    """Active SLA targets already breached, past their warning time, or due
+    within the warning window.
+
+    The at-risk clocks are found from the SLA side (its due and warn-time
+    indexes), then matched to tickets: few tickets are at risk at once.
+    """
+    now = now or timezone.now()
+    horizon = now + warning_window()
+    at_risk = Q()
+    for target, done in (
+        ("first_response", "first_response_at"),
+        ("resolution", "resolved_at"),
+    ):
+        at_risk |= Q(
+            Q(**{f"{target}_due_at__lte": horizon})
+            | Q(**{f"{target}_warn_at__lte": now}),
+            **{f"{target}_state__in": PENDING_SLA, f"ticket__{done}__isnull": True},
+        )
+    clocks = TicketSla.objects.filter(at_risk, is_active=True).values("ticket_id")
+    return _in_kinds(stages, ACTIVE_KINDS) & Q(id__in=clocks)
 
 
 def _unclassified() -> Q:
@@ -80,36 +182,69 @@ class PipelineCount:
 
 
 @dataclass(frozen=True)
+class SavedCount:
+    saved: SavedFilter
+    count: int
+
+
+@dataclass(frozen=True)
 class Navigation:
     pipelines: list[PipelineCount]
     mine: int
     unassigned: int
     waiting: int
+    breaching: int
     triage: int
     has_triage: bool
+    saved: list[SavedCount]
 
 
 def navigation(user: AnyUser) -> Navigation:
-    """The sidebar: each visible pipeline with its active tickets, and the
-    counts of the personal queues. Three queries, whatever the volume."""
+    """The sidebar: each visible pipeline with its active tickets, the
+    counts of the personal queues and of the user's saved filters. Five
+    queries, whatever the volume and the number of saved filters."""
     pipelines = list(visible_pipelines(user).order_by("position", "name"))
-    active = visible_tickets(user).filter(stage__kind__in=ACTIVE_KINDS)
+    stages = stage_ids()
+    visible = visible_tickets(user)
+    active = visible.filter(_in_kinds(stages, ACTIVE_KINDS))
     per_pipeline = dict(
         active.order_by().values_list("pipeline").annotate(n=Count("id"))
     )
     totals = active.aggregate(
         mine=Count("id", filter=Q(owner=user.pk)),
         unassigned=Count("id", filter=Q(owner__isnull=True)),
-        waiting=Count("id", filter=Q(stage__kind=StageKind.WAITING_CUSTOMER)),
+        waiting=Count("id", filter=_in_kinds(stages, [StageKind.WAITING_CUSTOMER])),
         triage=Count("id", filter=Q(pipeline__is_triage=True) & _unclassified()),
+    )
+    # The SLA join is its own query: the counts above stay join-free.
+    totals["breaching"] = visible.filter(breaching(stages)).count()
+    saved = saved_filters(user)
+    counts = (
+        visible.aggregate(
+            **{
+                f"s{item.pk}": Count(
+                    "id",
+                    filter=filter_q(
+                        user,
+                        filter_from_params(user, item.view, item.params),
+                        stages,
+                    ),
+                )
+                for item in saved
+            }
+        )
+        if saved
+        else {}
     )
     return Navigation(
         pipelines=[PipelineCount(p, per_pipeline.get(p.pk, 0)) for p in pipelines],
         mine=totals["mine"],
         unassigned=totals["unassigned"],
         waiting=totals["waiting"],
+        breaching=totals["breaching"],
         triage=totals["triage"],
         has_triage=any(p.is_triage for p in pipelines),
+        saved=[SavedCount(item, counts[f"s{item.pk}"]) for item in saved],
     )
 
 
@@ -120,52 +255,65 @@ def pipeline_by_slug(user: AnyUser, slug: str) -> Pipeline | None:
 # -- queues ------------------------------------------------------------------
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _micros(moment: dt.datetime) -> int:
+    return (moment - _EPOCH) // dt.timedelta(microseconds=1)
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """Where a page ends: the sort key of its last row."""
+    """Where a page ends: the sort key of its last row (priority rank, SLA
+    due time, creation time, id)."""
 
     rank: int
+    due: dt.datetime
     created_at: dt.datetime
     id: int
 
-    _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
     def encode(self) -> str:
-        micros = (self.created_at - self._EPOCH) // dt.timedelta(microseconds=1)
-        return f"{self.rank}.{micros}.{self.id}"
+        return f"{self.rank}.{_micros(self.due)}.{_micros(self.created_at)}.{self.id}"
 
     @classmethod
     def decode(cls, raw: str) -> Cursor | None:
         """The cursor in ``raw``, or None when it is not one of ours."""
         parts = raw.split(".")
-        if len(parts) != 3 or not all(p.isdigit() and len(p) < 20 for p in parts):
+        if len(parts) != 4 or not all(p.isdigit() and len(p) < 20 for p in parts):
             return None
-        rank, micros, pk = (int(p) for p in parts)
+        rank, due, created, pk = (int(p) for p in parts)
         try:
-            created = cls._EPOCH + dt.timedelta(microseconds=micros)
+            moments = [_EPOCH + dt.timedelta(microseconds=m) for m in (due, created)]
         except OverflowError:
             return None
-        return cls(rank, created, pk)
+        return cls(rank, moments[0], moments[1], pk)
 
 
 @dataclass(frozen=True)
 class QueueFilter:
     """What a queue page is restricted to; every field is optional."""
 
-    pipeline: Pipeline | None = None
-    stage: Stage | None = None
+    # Rows or their ids (a saved filter keeps ids).
+    pipeline: Pipeline | int | None = None
+    stage: Stage | int | None = None
     stage_kind: str = ""
     status: str = "active"
-    owner: User | None = None
+    owner: User | int | None = None
     unassigned: bool = False
-    team: Team | None = None
-    priority: Priority | None = None
-    type: TicketType | None = None
+    team: Team | int | None = None
+    priority: Priority | int | None = None
+    type: TicketType | int | None = None
+    reason: Reason | int | None = None
     scope: str = ""
     channel: str = ""
     company: str = ""
+    tag: Tag | int | None = None
     created_from: dt.date | None = None
     created_to: dt.date | None = None
+    updated_from: dt.date | None = None
+    updated_to: dt.date | None = None
+    text: str = ""
+    breaching: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,42 +322,129 @@ class QueuePage:
     next_cursor: str | None
 
 
+QUEUE_VIEWS = ("mine", "unassigned", "waiting", "breaching", "all")
+ID_PARAMS = ("pipeline", "stage", "owner", "team", "priority", "type", "reason", "tag")
+DATE_PARAMS = ("created_from", "created_to", "updated_from", "updated_to")
+TEXT_PARAMS = ("status", "scope", "channel", "company", "q")
+FILTER_PARAMS = (*ID_PARAMS, *DATE_PARAMS, *TEXT_PARAMS)
+
+
+def preset(view: str, user: AnyUser) -> dict[str, Any]:
+    """What a named queue is restricted to before its filters."""
+    if view == "mine":
+        return {"owner": user.pk}
+    if view == "unassigned":
+        return {"unassigned": True}
+    if view == "waiting":
+        return {"stage_kind": StageKind.WAITING_CUSTOMER}
+    if view == "breaching":
+        return {"breaching": True}
+    return {}
+
+
+def filter_from_params(
+    user: AnyUser, view: str, params: Mapping[str, str]
+) -> QueueFilter:
+    """A saved filter's ``QueueFilter`` without reading a row: ids stay ids
+    (a row that went away, or one the user may not see, matches nothing
+    more than ``visible_tickets`` lets through)."""
+    values: dict[str, Any] = {}
+    for name in ID_PARAMS:
+        raw = str(params.get(name, ""))
+        if raw.isdigit() and len(raw) < 19:
+            values[name] = int(raw)
+    for name in DATE_PARAMS:
+        with contextlib.suppress(ValueError):
+            values[name] = dt.date.fromisoformat(str(params.get(name, "")))
+    status = str(params.get("status", ""))
+    values.update(
+        status=status if status in STATUS_KINDS else "active",
+        scope=str(params.get("scope", "")),
+        channel=str(params.get("channel", "")),
+        company=str(params.get("company", "")).strip(),
+        text=str(params.get("q", "")).strip(),
+    )
+    values.update(preset(view, user))
+    return QueueFilter(**values)
+
+
+# Saved filters shown in the sidebar at most.
+MAX_SAVED_IN_NAV = 20
+
+
+def saved_filters(user: AnyUser) -> list[SavedFilter]:
+    """The user's own saved filters and those shared with a team of theirs."""
+    if not user.is_authenticated:
+        return []
+    teams = Team.objects.filter(agents__user=user.pk).values("pk")
+    return list(
+        SavedFilter.objects.filter(Q(user=user.pk) | Q(team__in=teams))
+        .select_related("user", "team")
+        .order_by("name", "id")[:MAX_SAVED_IN_NAV]
+    )
+
+
+def saved_filter(user: AnyUser, pk: int) -> SavedFilter | None:
+    return next((item for item in saved_filters(user) if item.pk == pk), None)
+
+
 def _start_of(day: dt.date) -> dt.datetime:
     """Midnight of ``day`` in the current (organisation's) time zone."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def filtered_tickets(user: AnyUser, flt: QueueFilter) -> QuerySet[Ticket]:
-    qs = visible_tickets(user)
+def _day_range(field: str, start: dt.date | None, end: dt.date | None) -> Q:
+    q = Q()
+    if start is not None:
+        q &= Q(**{f"{field}__gte": _start_of(start)})
+    if end is not None:
+        q &= Q(**{f"{field}__lt": _start_of(end + dt.timedelta(days=1))})
+    return q
+
+
+def filter_q(user: AnyUser, flt: QueueFilter, stages: StageIds) -> Q:
+    """The conditions of ``flt`` on tickets (visibility not included), as
+    one ``Q`` so that many filters can be counted in one query."""
+    q = Q()
     if flt.pipeline is not None:
-        qs = qs.filter(pipeline=flt.pipeline)
+        q &= Q(pipeline=flt.pipeline)
     if flt.stage is not None:
-        qs = qs.filter(stage=flt.stage)
+        q &= Q(stage=flt.stage)
     elif flt.stage_kind:
-        qs = qs.filter(stage__kind=flt.stage_kind)
+        q &= _in_kinds(stages, [flt.stage_kind])
     elif STATUS_KINDS.get(flt.status):
-        qs = qs.filter(stage__kind__in=STATUS_KINDS[flt.status])
-    if flt.owner is not None:
-        qs = qs.filter(owner=flt.owner)
+        q &= _in_kinds(stages, STATUS_KINDS[flt.status])
+    simple = {
+        "owner": flt.owner,
+        "team": flt.team,
+        "priority": flt.priority,
+        "type": flt.type,
+        "reason": flt.reason,
+    }
+    q &= Q(**{k: v for k, v in simple.items() if v is not None})
     if flt.unassigned:
-        qs = qs.filter(owner__isnull=True)
-    if flt.team is not None:
-        qs = qs.filter(team=flt.team)
-    if flt.priority is not None:
-        qs = qs.filter(priority=flt.priority)
-    if flt.type is not None:
-        qs = qs.filter(type=flt.type)
+        q &= Q(owner__isnull=True)
     if flt.scope:
-        qs = qs.filter(scope=flt.scope)
+        q &= Q(scope=flt.scope)
     if flt.channel:
-        qs = qs.filter(channel=flt.channel)
+        q &= Q(channel=flt.channel)
     if flt.company:
-        qs = qs.filter(company__name__icontains=flt.company)
-    if flt.created_from is not None:
-        qs = qs.filter(created_at__gte=_start_of(flt.created_from))
-    if flt.created_to is not None:
-        qs = qs.filter(created_at__lt=_start_of(flt.created_to + dt.timedelta(days=1)))
-    return qs
+        q &= Q(company__name__icontains=flt.company)
+    if flt.tag is not None:
+        # A subquery, not a join: a ticket shows once whatever its tags.
+        tagged = TicketTag.objects.filter(tag=flt.tag).values("ticket_id")
+        q &= Q(id__in=tagged)
+    q &= _day_range("created_at", flt.created_from, flt.created_to)
+    q &= _day_range("updated_at", flt.updated_from, flt.updated_to)
+    if flt.text:
+        q &= search.matching_q(flt.text)
+    if flt.breaching:
+        q &= breaching(stages)
+    return q
+
+
+def filtered_tickets(user: AnyUser, flt: QueueFilter) -> QuerySet[Ticket]:
+    return visible_tickets(user).filter(filter_q(user, flt, stage_ids()))
 
 
 def queue_page(
@@ -219,31 +454,39 @@ def queue_page(
     after: Cursor | None = None,
     limit: int | None = None,
 ) -> QueuePage:
-    """One page of a queue: high priority first, then oldest, by key set.
+    """One page of a queue, by key set: high priority first, then the
+    nearest SLA due time (tickets without a running clock last), then
+    oldest.
 
     The page after ``after`` starts strictly past its sort key
-    (rank, created_at, id), so no row is skipped or repeated when tickets
-    are added meanwhile, and no page costs more than the first.
+    (rank, due, created_at, id), so no row is skipped or repeated when
+    tickets are added meanwhile, and no page costs more than the first.
+    Each row carries ``sla_due`` (None without a running clock).
     """
     qs = (
         filtered_tickets(user, flt)
         .select_related(*QUEUE_RELATED)
-        .annotate(sort_rank=_sort_rank())
+        .annotate(sort_rank=_sort_rank(), sla_due=_sla_due(), sort_due=_sort_due())
     )
     if after is not None:
+        same_rank = Q(sort_rank=after.rank)
+        same_due = same_rank & Q(sort_due=after.due)
         qs = qs.filter(
             Q(sort_rank__gt=after.rank)
-            | Q(sort_rank=after.rank, created_at__gt=after.created_at)
-            | Q(sort_rank=after.rank, created_at=after.created_at, id__gt=after.id)
+            | (same_rank & Q(sort_due__gt=after.due))
+            | (same_due & Q(created_at__gt=after.created_at))
+            | (same_due & Q(created_at=after.created_at, id__gt=after.id))
         )
     limit = limit or PAGE_SIZE
-    rows = list(qs.order_by("sort_rank", "created_at", "id")[: limit + 1])
+    rows = list(qs.order_by("sort_rank", "sort_due", "created_at", "id")[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = None
     if more and rows:
         last = rows[-1]
-        cursor = Cursor(last.sort_rank, last.created_at, last.pk).encode()
+        cursor = Cursor(
+            last.sort_rank, last.sort_due, last.created_at, last.pk
+        ).encode()
     return QueuePage(rows, cursor)
 
 
@@ -375,3 +618,29 @@ def find_contacts(text: str, *, limit: int = 8) -> list[Contact]:
 
 def contact_by_id(contact_id: int) -> Contact | None:
     return Contact.objects.filter(pk=contact_id).select_related("company").first()
+
+
+# -- search ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    tickets: Sequence[Ticket]
+    more: bool
+
+
+def search_results(user: AnyUser, text: str, *, limit: int) -> SearchResults:
+    """The best ``limit`` visible tickets for ``text``, by rank then
+    recency, with their SLA due time. One query.
+
+    A bounded top-N rather than pages: ranking needs every match scored
+    before the first row is known, so a second page would cost as much as
+    the first; past the best matches, narrowing the words (or the ``q``
+    filter of a queue, which pages by key set) serves better.
+    """
+    rows = list(
+        search.search_tickets(visible_tickets(user), text)
+        .select_related(*QUEUE_RELATED)
+        .annotate(sla_due=_sla_due())[: limit + 1]
+    )
+    return SearchResults(rows[:limit], len(rows) > limit)

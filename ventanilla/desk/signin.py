@@ -19,8 +19,10 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from ventanilla.desk.models import DeskPreference
 from ventanilla.directory.access import agent_role
 
 MAX_FAILURES = 5
@@ -111,6 +113,21 @@ class DeskLoginView(auth_views.LoginView):
         response = super().form_invalid(form)
         if getattr(form, "locked", False):
             response.status_code = 429
+        return response
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        """Sign in, and speak the agent's chosen language from now on."""
+        response = super().form_valid(form)
+        preference = DeskPreference.objects.filter(user=form.get_user()).first()
+        if preference is not None and preference.language:
+            translation.activate(preference.language)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                preference.language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response
 
     def get_default_redirect_url(self) -> str:

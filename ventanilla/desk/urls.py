@@ -3,8 +3,17 @@ from django.urls import path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from ventanilla.desk.guards import agent_required
 from ventanilla.desk.signin import DeskLoginView
-from ventanilla.desk.views import files, intake, queues, ticket, triage
+from ventanilla.desk.views import (
+    files,
+    intake,
+    profile,
+    queues,
+    search,
+    ticket,
+    triage,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -22,6 +31,15 @@ urlpatterns = [
     path("pipelines/<slug:slug>/", queues.pipeline_queue, name="pipeline"),
     path("pipelines/<slug:slug>/board/", queues.board, name="board"),
     path("bulk/", queues.bulk, name="bulk"),
+    path("search/", search.search, name="search"),
+    path("filters/", queues.save_filter_view, name="save-filter"),
+    path("filters/<int:pk>/delete/", queues.delete_filter_view, name="delete-filter"),
+    path("profile/", profile.profile, name="profile"),
+    path(
+        "profile/password/",
+        agent_required(profile.PasswordChangeView.as_view()),
+        name="password",
+    ),
     path("triage/", triage.triage, name="triage"),
     path("triage/<int:number>/", triage.classify, name="triage-classify"),
     path("tickets/new/", intake.new_ticket, name="new-ticket"),

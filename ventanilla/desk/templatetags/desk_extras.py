@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
@@ -66,3 +69,30 @@ def business_time(seconds: Any) -> str:
         return "—"
     hours, rest = divmod(total, 3600)
     return f"{hours} h {rest // 60:02d} min"
+
+
+def _span(delta: dt.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 60 * 24)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {mins:02d} min"
+    return f"{mins} min"
+
+
+@register.inclusion_tag("desk/_sla_left.html")
+def sla_left(due: dt.datetime | None, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Time left before an SLA due time, or how long ago it passed."""
+    if due is None:
+        return {"due": None}
+    now = now or timezone.now()
+    late = due <= now
+    window = dt.timedelta(minutes=settings.VENTANILLA_DESK_SLA_WARNING_MINUTES)
+    return {
+        "due": due,
+        "late": late,
+        "soon": not late and due - now <= window,
+        "span": _span(now - due if late else due - now),
+    }

@@ -321,3 +321,29 @@ def test_phone_ticket_with_the_requester_lookup(
         "Llamada: confirma transferencia"
     )
     expect(page.locator(".facts")).to_contain_text("Jorge Salas")
+
+
+def test_search_box_finds_unaccented_plural_words_and_opens_the_ticket(
+    page: Page, live_server, office, shots
+):
+    # given Rosario at her desk
+    _sign_in(page, live_server.url, "rosario")
+    # when she types an unaccented plural into the header's search box
+    box = page.get_by_role("searchbox", name="Buscar tickets")
+    box.fill("notificaciones valor")
+    box.press("Enter")
+    # then the results page lists the accented singular ticket, only hers
+    expect(page.locator("h1")).to_contain_text("notificaciones valor")
+    rows = page.locator("#search-results tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Notificación SUNAT: valores pendientes")
+    expect(page.locator("#search-results td.due").first).to_be_visible()
+    page.screenshot(path=str(shots / "desk-search.png"), full_page=True)
+    # and a click opens the ticket
+    rows.first.get_by_role("link", name=re.compile("Notificación SUNAT")).click()
+    expect(page.locator(".ticket-title h1")).to_contain_text("Notificación SUNAT")
+    # a word from the Servicio pipeline, which she cannot see, finds nothing
+    box = page.get_by_role("searchbox", name="Buscar tickets")
+    box.fill("afiliación")
+    box.press("Enter")
+    expect(page.locator("p.empty")).to_be_visible()

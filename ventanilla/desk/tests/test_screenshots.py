@@ -62,6 +62,20 @@ def test_screenshots_of_the_main_pages(page: Page, live_server, demo):
     expect(page.locator("table.tickets")).to_be_visible()
     page.screenshot(path=str(folder / "desk-queue.png"))
 
+    page.get_by_role("searchbox", name="Buscar tickets").fill("facturas")
+    page.get_by_role("searchbox", name="Buscar tickets").press("Enter")
+    expect(page.locator("h1")).to_contain_text("facturas")
+    page.screenshot(path=str(folder / "desk-search.png"))
+
+    page.goto(f"{live_server.url}/desk/queues/breaching/")
+    expect(page.locator("table.tickets")).to_be_visible()
+    page.screenshot(path=str(folder / "desk-breaching.png"))
+
+    page.goto(f"{live_server.url}/desk/profile/")
+    expect(page.locator("form.profile-form")).to_be_visible()
+    page.screenshot(path=str(folder / "desk-profile.png"))
+
+    page.goto(f"{live_server.url}/desk/pipelines/finanzas/")
     page.get_by_role("link", name="Tablero").click()
     expect(page.locator(".board")).to_be_visible()
     page.screenshot(path=str(folder / "desk-kanban.png"))

@@ -49,8 +49,8 @@ def test_triage_page_queries_do_not_grow_with_rows(
     assert len(response.context["rows"]) == 13
 
 
-# session, user, agent, rows, navigation (3), one of each option list (5).
-TRIAGE_QUERIES = 12
+# session, user, agent, rows, navigation (6), one of each option list (5).
+TRIAGE_QUERIES = 15
 
 
 def test_one_click_moves_and_classifies(as_lucia, org, inbox, rosario):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +20,32 @@ from ventanilla.desk.guards import DeskRequest
 REFUSED = 422
 
 
+def _nav_key(request: DeskRequest) -> str:
+    return f"desk:nav:{request.user.pk}"
+
+
+def navigation(request: DeskRequest) -> queries.Navigation:
+    """The sidebar's counts, kept ``VENTANILLA_DESK_NAV_CACHE_SECONDS``.
+
+    Counting a large desk's queues costs more than the page itself; the
+    sidebar refreshes every 30 s anyway, so counts a few seconds old are
+    what the agent sees either way. The user's own filter changes drop
+    the cached copy.
+    """
+    ttl = settings.VENTANILLA_DESK_NAV_CACHE_SECONDS
+    if ttl <= 0:
+        return queries.navigation(request.user)
+    nav: queries.Navigation | None = cache.get(_nav_key(request))
+    if nav is None:
+        nav = queries.navigation(request.user)
+        cache.set(_nav_key(request), nav, ttl)
+    return nav
+
+
+def forget_navigation(request: DeskRequest) -> None:
+    cache.delete(_nav_key(request))
+
+
 def page(
     request: DeskRequest,
     template: str,
@@ -28,7 +56,7 @@ def page(
     """A full page: the template with the sidebar's navigation."""
     context = {
         **context,
-        "nav": queries.navigation(request.user),
+        "nav": navigation(request),
         "current_path": request.path,
     }
     return render(request, template, context, status=status)
