@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ventanilla.tickets.models import Channel, EventKind, TicketEvent
+from ventanilla.tickets.models import Channel, EventKind, Message, Ticket, TicketEvent
+from ventanilla.tickets.queries import history, thread
 
 
 def _field_labels() -> dict[str, str]:
@@ -94,3 +95,37 @@ def describe(event: TicketEvent) -> TrailLine:
     elif event.kind == EventKind.CREATED:
         old = new = ""
     return TrailLine(event, event.actor_label, _sentence(event), old, new)
+
+
+# Events that only announce a message: on the timeline the message itself
+# stands for them.
+_MESSAGE_EVENTS = frozenset(
+    {EventKind.MESSAGE_ADDED, EventKind.REPLY_ADDED, EventKind.NOTE_ADDED}
+)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One moment of the ticket's life: a message, or a change in words."""
+
+    at: dt.datetime
+    message: Message | None = None
+    line: TrailLine | None = None
+
+
+def timeline(ticket: Ticket) -> list[TimelineEntry]:
+    """Messages (notes included) and changes together, oldest first: the
+    whole story of the ticket on one page (SPEC §5, "Línea de tiempo")."""
+    entries = [
+        TimelineEntry(at=message.created_at, message=message)
+        for message in thread(ticket, include_notes=True)
+    ]
+    entries += [
+        TimelineEntry(at=event.created_at, line=describe(event))
+        for event in history(ticket)
+        if event.kind not in _MESSAGE_EVENTS
+    ]
+    # A message sorts before the changes made in the same moment (a reply
+    # and the stage it leaves the ticket in).
+    entries.sort(key=lambda entry: (entry.at, entry.message is None))
+    return entries

@@ -14,6 +14,7 @@ from ventanilla.tickets.models import (
     Attachment,
     Message,
     MessageKind,
+    Satisfaction,
     Ticket,
     TicketEvent,
     TicketLink,
@@ -92,3 +93,8 @@ def links(ticket: Ticket) -> QuerySet[TicketLink]:
         .select_related("source", "target")
         .order_by("created_at", "id")
     )
+
+
+def satisfaction_of(ticket: Ticket) -> Satisfaction | None:
+    """The customer's rating of the ticket, if they answered the survey."""
+    return Satisfaction.objects.filter(ticket=ticket).first()

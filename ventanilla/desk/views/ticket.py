@@ -29,7 +29,7 @@ from ventanilla.desk.forms import (
     new_attachments,
 )
 from ventanilla.desk.guards import DeskRequest, agent_required
-from ventanilla.desk.trail import describe
+from ventanilla.desk.trail import describe, timeline
 from ventanilla.desk.views.common import REFUSED, go, page, partial
 from ventanilla.directory.access import access_ticket
 from ventanilla.pipelines.models import Scope
@@ -38,7 +38,15 @@ from ventanilla.tickets import actions as tickets
 from ventanilla.tickets import queries as ticket_queries
 from ventanilla.tickets.models import LinkKind, Ticket
 
-TABS = ("summary", "interactions", "parties", "related", "attachments", "history")
+TABS = (
+    "summary",
+    "interactions",
+    "parties",
+    "related",
+    "attachments",
+    "timeline",
+    "history",
+)
 DEFAULT_TAB = "interactions"
 
 
@@ -58,6 +66,8 @@ def _tab_data(request: DeskRequest, ticket: Ticket, tab: str) -> dict[str, Any]:
         return {"thread": list(ticket_queries.thread(ticket, include_notes=True))}
     if tab == "history":
         return {"trail": [describe(e) for e in ticket_queries.history(ticket)]}
+    if tab == "timeline":
+        return {"timeline": timeline(ticket)}
     if tab == "related":
         return {"links": list(ticket_queries.links(ticket))}
     if tab == "attachments":
@@ -67,6 +77,7 @@ def _tab_data(request: DeskRequest, ticket: Ticket, tab: str) -> dict[str, Any]:
     return {
         "first_message": ticket_queries.thread(ticket, include_notes=False).first(),
         "history_of_customer": queries.customer_history(ticket, request.user),
+        "satisfaction": ticket_queries.satisfaction_of(ticket),
     }
 
 
