@@ -24,6 +24,7 @@ from ventanilla.demo.tickets import generate_tickets
 from ventanilla.jobs.runner import start_worker_process, stop_worker_process
 from ventanilla.routing.demo import install_demo_rules
 from ventanilla.routing.models import Rule
+from ventanilla.sla.actions import recompute_all
 from ventanilla.sla.demo import install_demo_sla
 
 
@@ -49,6 +50,9 @@ def prepare_demo(*, tickets: int) -> Prepared:
     install_demo_sla()
     install_demo_web_form()
     created = generate_tickets(tickets)
+    # The clocks of the open tickets now, so the first page already shows
+    # time left and breaches (the worker would get there within minutes).
+    recompute_all()
     return Prepared(created, time.monotonic() - started)
 
 

@@ -6,7 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from ventanilla.demo.launch import site_url
+from ventanilla.pipelines.models import StageKind
 from ventanilla.routing.models import Rule
+from ventanilla.sla.models import TicketSla
 from ventanilla.tickets.models import Ticket
 
 
@@ -33,3 +35,23 @@ def test_site_url_points_a_browser_at_the_bound_address():
     assert site_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
     assert site_url("0.0.0.0", 9000) == "http://127.0.0.1:9000/"  # noqa: S104
     assert site_url("::1", 8000) == "http://[::1]:8000/"
+
+
+@pytest.mark.django_db
+def test_demo_shows_sla_clocks_before_the_worker_runs(settings):
+    # given: jobs are queued, never run, as before the worker starts
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+
+    # when
+    call_command("demo", "--no-serve", "--tickets", "40", stdout=StringIO())
+
+    # then
+    open_tickets = Ticket.objects.exclude(
+        stage__kind__in=[StageKind.RESOLVED, StageKind.CLOSED]
+    )
+    assert open_tickets.exists()
+    assert TicketSla.objects.filter(ticket__in=open_tickets).count() == (
+        open_tickets.count()
+    )
