@@ -1,4 +1,4 @@
-"""Routing and SLA benchmarks (issue 4).
+"""Routing and SLA benchmarks.
 
     .venv/bin/python bench/routing_sla.py --record
     .venv/bin/python bench/routing_sla.py --part routing
