@@ -387,7 +387,17 @@ class CompanyCreate(In):
 
 
 class CompanyUpdate(In):
-    portal_visibility: Literal["own", "company"]
+    """Only the fields sent change."""
+
+    name: Name | None = None
+    kind: (
+        Literal["client", "investor", "debtor", "supplier", "authority", "internal"]
+        | None
+    ) = None
+    tax_id: Str20 | None = None
+    domain: Str100 | None = None
+    is_institutional_investor: bool | None = None
+    portal_visibility: Literal["own", "company"] | None = None
 
 
 class ContactOut(Out):
@@ -408,7 +418,14 @@ class ContactCreate(In):
 
 
 class ContactUpdate(In):
-    owner: Id | None
+    """Only the fields sent change; ``company`` and ``owner`` may be sent as
+    null to clear them."""
+
+    name: Name | None = None
+    email: Email | None = None
+    phone: Str40 | None = None
+    company: Id | None = None
+    owner: Id | None = None
 
 
 class ContactImportRow(In):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from ventanilla.core.errors import ActionRefused
 from ventanilla.directory.models import (
     Agent,
     Company,
@@ -157,6 +160,47 @@ def set_portal_visibility(company: Company, *, visibility: PortalVisibility) -> 
     return company
 
 
+_COMPANY_FIELDS = frozenset(
+    {"name", "kind", "tax_id", "domain", "is_institutional_investor"}
+)
+
+
+@transaction.atomic
+def update_company(company: Company, **changes: Any) -> Company:
+    """Change what is given (``portal_visibility`` too); a name another
+    company has is refused."""
+    visibility = changes.pop("portal_visibility", None)
+    unknown = set(changes) - _COMPANY_FIELDS
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)}")
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+        taken = Company.objects.filter(name__iexact=changes["name"])
+        if taken.exclude(pk=company.pk).exists():
+            raise ActionRefused(
+                _("A company with this name exists."), code="company_name_taken"
+            )
+    if "domain" in changes:
+        changes["domain"] = changes["domain"].strip().lower()
+    for field, value in changes.items():
+        setattr(company, field, value)
+    if visibility is not None:
+        company.portal_visibility = visibility
+    company.save()
+    return company
+
+
+def delete_company(company: Company) -> None:
+    """Remove a company nobody refers to; one with contacts or tickets is
+    kept (its history would lose its customer)."""
+    if company.contacts.exists() or company.tickets.exists():
+        raise ActionRefused(
+            _("The company has contacts or tickets; it is kept."),
+            code="company_in_use",
+        )
+    company.delete()
+
+
 def deactivate_user(user: User) -> User:
     """Switch off a staff or portal account; its history stays."""
     user.is_active = False
@@ -199,6 +243,50 @@ def contact_for_address(email: str, *, name: str = "") -> Contact:
             )
     except IntegrityError:  # created concurrently by another delivery
         return Contact.objects.get(email__iexact=address)
+
+
+@transaction.atomic
+def update_contact(contact: Contact, **changes: Any) -> Contact:
+    """Change what is given of name, email, phone, company and owner. An
+    email another contact has is refused; the owner must be active staff."""
+    unknown = set(changes) - {"name", "email", "phone", "company", "owner"}
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)}")
+    if "email" in changes:
+        changes["email"] = (changes["email"] or "").strip().lower()
+        if (
+            changes["email"]
+            and Contact.objects.filter(email__iexact=changes["email"])
+            .exclude(pk=contact.pk)
+            .exists()
+        ):
+            raise ActionRefused(
+                _("A contact with this email exists."), code="contact_email_taken"
+            )
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+    owner = changes.get("owner")
+    if owner is not None and not (owner.is_active and hasattr(owner, "agent")):
+        raise ActionRefused(_("The owner must be an active agent."), code="owner")
+    for field, value in changes.items():
+        setattr(contact, field, value)
+    contact.save()
+    return contact
+
+
+def delete_contact(contact: Contact) -> None:
+    """Remove a contact with no history: one who requested or was copied on
+    a ticket, or has a portal account, is kept."""
+    if (
+        contact.requested_tickets.exists()
+        or contact.cc_tickets.exists()
+        or CustomerUser.objects.filter(contact=contact).exists()
+    ):
+        raise ActionRefused(
+            _("The contact has tickets or a portal account; it is kept."),
+            code="contact_in_use",
+        )
+    contact.delete()
 
 
 def set_contact_owner(contact: Contact, *, owner: User | None) -> Contact:

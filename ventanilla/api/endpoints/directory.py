@@ -87,11 +87,25 @@ def update_company(
     request: HttpRequest, company_id: RowId, payload: s.CompanyUpdate
 ) -> Any:
     _staff(request)
-    company = directory.set_portal_visibility(
-        _company(company_id),
-        visibility=PortalVisibility(payload.portal_visibility),
-    )
+    changes = {
+        field: getattr(payload, field)
+        for field in payload.model_fields_set
+        if getattr(payload, field) is not None
+    }
+    try:
+        with transaction.atomic():
+            company = directory.update_company(_company(company_id), **changes)
+    except IntegrityError as error:
+        raise _duplicate(_("A company with this name exists.")) from error
     return present.company(company)
+
+
+@router.delete("/companies/{company_id}", response=s.responses({204: None}))
+def delete_company(request: HttpRequest, company_id: RowId) -> Any:
+    """Only a company with no contacts and no tickets can be removed."""
+    _staff(request)
+    directory.delete_company(_company(company_id))
+    return Status(204, None)
 
 
 # -- contacts ----------------------------------------------------------------
@@ -166,10 +180,36 @@ def update_contact(
     request: HttpRequest, contact_id: RowId, payload: s.ContactUpdate
 ) -> Any:
     _staff(request)
-    owner = None
-    if payload.owner is not None:
-        owner = active_agent(payload.owner)
-        if owner is None:
-            raise invalid("owner", _("No such active agent."))
-    contact = directory.set_contact_owner(_contact(contact_id), owner=owner)
+    sent = payload.model_fields_set
+    changes: dict[str, Any] = {}
+    for field in ("name", "phone"):
+        if field in sent and getattr(payload, field) is not None:
+            changes[field] = getattr(payload, field)
+    if "email" in sent:
+        changes["email"] = payload.email or ""
+    if "company" in sent:
+        changes["company"] = None
+        if payload.company is not None:
+            changes["company"] = Company.objects.filter(pk=payload.company).first()
+            if changes["company"] is None:
+                raise invalid("company", _("No such company."))
+    if "owner" in sent:
+        changes["owner"] = None
+        if payload.owner is not None:
+            changes["owner"] = active_agent(payload.owner)
+            if changes["owner"] is None:
+                raise invalid("owner", _("No such active agent."))
+    try:
+        with transaction.atomic():
+            contact = directory.update_contact(_contact(contact_id), **changes)
+    except IntegrityError as error:
+        raise _duplicate(_("A contact with this email exists.")) from error
     return present.contact(contact)
+
+
+@router.delete("/contacts/{contact_id}", response=s.responses({204: None}))
+def delete_contact(request: HttpRequest, contact_id: RowId) -> Any:
+    """Only a contact with no tickets and no portal account can be removed."""
+    _staff(request)
+    directory.delete_contact(_contact(contact_id))
+    return Status(204, None)

@@ -40,6 +40,9 @@ class ApiClient:
     def patch(self, path: str, body: Any) -> Any:
         return self._send("patch", path, body)
 
+    def delete(self, path: str) -> Any:
+        return self.client.delete(f"/api/v1{path}", headers=self.headers)
+
     def upload(self, path: str, **data: Any) -> Any:
         return self.client.post(f"/api/v1{path}", data, headers=self.headers)
 

@@ -83,6 +83,71 @@ def test_contact_crud_and_duplicates(api_for: ApiFor, org: Org, rosario: User) -
     assert bad.status_code == 422
 
 
+def test_contact_update_changes_only_what_is_sent_and_delete_keeps_history(
+    api_for: ApiFor, org: Org, rosario: User, requester: Contact, ticket: Ticket
+) -> None:
+    api = api_for(rosario)
+    created = api.post(
+        "/contacts",
+        {"name": "Ana Ruiz", "email": "ana@andinas.example", "owner": rosario.pk},
+    ).json()
+
+    moved = api.patch(
+        f"/contacts/{created['id']}",
+        {"name": "Ana Ruiz Paz", "phone": "+51 999 111 222", "company": org.acme.pk},
+    )
+
+    assert moved.status_code == 200, moved.content
+    body = moved.json()
+    assert (body["name"], body["phone"]) == ("Ana Ruiz Paz", "+51 999 111 222")
+    assert body["company"]["id"] == org.acme.pk
+    assert body["owner"]["username"] == "rosario"  # not sent: kept
+    cleared = api.patch(f"/contacts/{created['id']}", {"owner": None, "company": None})
+    assert (cleared.json()["owner"], cleared.json()["company"]) == (None, None)
+    taken = api.patch(f"/contacts/{created['id']}", {"email": requester.email})
+    assert (taken.status_code, taken.json()["code"]) == (422, "contact_email_taken")
+
+    kept = api.delete(f"/contacts/{requester.pk}")  # the ticket's requester
+    assert (kept.status_code, kept.json()["code"]) == (422, "contact_in_use")
+    assert api.delete(f"/contacts/{created['id']}").status_code == 204
+    assert not Contact.objects.filter(pk=created["id"]).exists()
+    assert api.delete(f"/contacts/{created['id']}").status_code == 404
+
+
+def test_company_update_and_delete(
+    api_for: ApiFor, org: Org, admin: User, requester: Contact
+) -> None:
+    api = api_for(admin)
+    created = api.post("/companies", {"name": "Minera Sur", "kind": "client"}).json()
+
+    patched = api.patch(
+        f"/companies/{created['id']}",
+        {"name": "Minera del Sur", "domain": "MineraSur.example", "kind": "debtor"},
+    )
+
+    assert patched.status_code == 200, patched.content
+    assert (patched.json()["name"], patched.json()["domain"]) == (
+        "Minera del Sur",
+        "minerasur.example",
+    )
+    assert patched.json()["portal_visibility"] == "own"
+    clash = api.patch(f"/companies/{created['id']}", {"name": org.acme.name.upper()})
+    assert (clash.status_code, clash.json()["code"]) == (422, "company_name_taken")
+    in_use = api.delete(f"/companies/{org.acme.pk}")  # has contacts
+    assert (in_use.status_code, in_use.json()["code"]) == (422, "company_in_use")
+    assert api.delete(f"/companies/{created['id']}").status_code == 204
+    assert not Company.objects.filter(pk=created["id"]).exists()
+
+
+def test_read_tokens_cannot_delete(api_for: ApiFor, org: Org, admin: User) -> None:
+    from ventanilla.api.models import Scope
+
+    company = org.other_company
+    response = api_for(admin, Scope.READ).delete(f"/companies/{company.pk}")
+    assert response.status_code == 403
+    assert Company.objects.filter(pk=company.pk).exists()
+
+
 def test_contacts_paginate(api_for: ApiFor, org: Org, rosario: User) -> None:
     api = api_for(rosario)
     for i in range(3):
