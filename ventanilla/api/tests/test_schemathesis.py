@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.generation.meta import GenerationMode, ParameterLocation
 
 from config.wsgi import application
 from conftest import Org
@@ -62,12 +63,35 @@ def fuzz(
     )
 
 
-def _aim(case: schemathesis.Case, fuzz: Fuzz) -> None:
+def _negative(case: schemathesis.Case) -> set[ParameterLocation]:
+    """The parts of the request generated to break the schema."""
+    meta = case.meta
+    if meta is None:
+        return set()
+    return {
+        location
+        for location, info in meta.components.items()
+        if info.mode == GenerationMode.NEGATIVE
+    }
+
+
+def _aim(case: schemathesis.Case, fuzz: Fuzz) -> dict[str, str] | None:
     """Point most generated ticket numbers and pipelines at real rows, so
-    the operations get past 404 and 422 to the code behind them."""
+    the operations get past 404 and 422 to the code behind them, and sign
+    the request with the agent's token.
+
+    What schemathesis generated to break the schema is left broken: a bad
+    ticket number is not replaced by a good one, and a bad Authorization
+    header is sent as generated (the API must answer 401), else the request
+    would turn valid while the check still expects a refusal."""
+    negative = _negative(case)
     params = case.path_parameters or {}
     number = params.get("number")
-    if isinstance(number, int) and number % 4 != 3:
+    if (
+        ParameterLocation.PATH not in negative
+        and isinstance(number, int)
+        and number % 4 != 3
+    ):
         params["number"] = fuzz.numbers[number % 2]
     body = case.body
     if isinstance(body, dict) and isinstance(body.get("pipeline"), int):
@@ -75,6 +99,9 @@ def _aim(case: schemathesis.Case, fuzz: Fuzz) -> None:
         for name in ("type", "reason", "priority", "owner", "team", "requester"):
             if isinstance(body.get(name), int):
                 del body[name]
+    if ParameterLocation.HEADER in negative:
+        return None
+    return {"Authorization": f"Bearer {fuzz.token}"}
 
 
 @pytest.mark.django_db
@@ -86,9 +113,9 @@ def _aim(case: schemathesis.Case, fuzz: Fuzz) -> None:
     derandomize=True,
 )
 def test_api_conforms_to_its_schema(case: schemathesis.Case, fuzz: Fuzz) -> None:
-    _aim(case, fuzz)
+    headers = _aim(case, fuzz)
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {fuzz.token}"},
+        headers=headers,
         # A well-formed reference to a row that does not exist, or that this
         # agent may not use, is refused with 422 by design: that is meaning,
         # not shape, and no schema can say it.
