@@ -8,7 +8,9 @@ message must be in the system exactly once (R-CAP-4).
 
 It exits 0 and prints a JSON summary when the invariant holds, 1 otherwise.
 The ingesting child calls the function behind ``ventanilla ingest-email``
-for each file (a process per message would spend the run starting Python).
+for each file (a process per message would spend the run starting Python);
+with ``--batch-size N`` it calls the batch path (``ingest_many``) on the
+whole corpus instead, N messages per transaction.
 """
 
 from __future__ import annotations
@@ -40,14 +42,15 @@ def _django() -> None:
     django.setup()
 
 
-def child(corpus: Path) -> None:
+def child(corpus: Path, batch_size: int = 0) -> None:
     """Ingest every file of the corpus, in order."""
     _django()
-    from ventanilla.channels.mail.ingest import ingest_raw
-    from ventanilla.channels.mail.models import Via
+    from ventanilla.channels.mail.ingest import ingest_many, ingest_raw
+    from ventanilla.channels.mail.models import Mailbox, Via
     from ventanilla.channels.mail.queries import mailbox_for_address
 
     boxes: dict[str, object] = {}
+    batch: list[tuple[bytes, Mailbox | None]] = []
     for path in sorted(corpus.glob("*.eml")):
         raw = path.read_bytes()
         to = next(
@@ -57,7 +60,12 @@ def child(corpus: Path) -> None:
         )
         if to not in boxes:
             boxes[to] = mailbox_for_address(to)
-        ingest_raw(raw, mailbox=boxes[to], via=Via.PIPE)  # type: ignore[arg-type]
+        if batch_size:
+            batch.append((raw, boxes[to]))  # type: ignore[arg-type]
+        else:
+            ingest_raw(raw, mailbox=boxes[to], via=Via.PIPE)  # type: ignore[arg-type]
+    if batch:
+        ingest_many(batch, via=Via.IMAP, batch_size=batch_size)
 
 
 def setup_database() -> None:
@@ -128,10 +136,16 @@ def main() -> int:
     parser.add_argument(
         "--max-wait", type=float, default=2.5, help="Longest run before a kill (s)."
     )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=0,
+        help="Use the batch path, N messages per transaction (0: one by one).",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.batch_size)
         return 0
 
     from corpus import generate
@@ -150,7 +164,14 @@ def main() -> int:
     corpus = generate(workdir / "corpus", args.messages)[0].parent
 
     rng = random.Random(args.seed)
-    command = [sys.executable, __file__, "--child", str(corpus)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        str(corpus),
+        "--batch-size",
+        str(args.batch_size),
+    ]
     started = time.monotonic()
     kills = 0
     while kills < args.kills:
@@ -167,6 +188,7 @@ def main() -> int:
         kills=kills,
         seconds=round(time.monotonic() - started, 1),
         database=os.environ["DATABASE_URL"].split(":")[0],
+        batch_size=args.batch_size,
     )
     print(json.dumps(summary, indent=2))
     if scratch:

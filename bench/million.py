@@ -548,9 +548,11 @@ def load_tickets(
     from django.conf import settings
     from django.db import connection, transaction
 
-    from ventanilla.pipelines.models import StageKind
+    from ventanilla.pipelines.models import Priority, StageKind
     from ventanilla.sla.models import TicketSla
     from ventanilla.tickets.models import (
+        NO_PRIORITY_RANK,
+        NO_SLA_DUE,
         Message,
         Ticket,
         TicketEvent,
@@ -559,6 +561,7 @@ def load_tickets(
 
     fx = Fixture(0, rng)
     contacts = fx.contacts
+    ranks = dict(Priority.objects.values_list("pk", "rank"))
     now = dt.datetime.now(dt.UTC)
     span = dt.timedelta(days=3 * 365)
     first_id = (
@@ -636,6 +639,7 @@ def load_tickets(
                 type_id=rng.choice(types) if types and classified else None,
                 reason_id=rng.choice(fx.reasons) if classified else None,
                 priority_id=priority,
+                priority_rank=NO_PRIORITY_RANK if priority is None else ranks[priority],
                 owner_id=owner,
                 team_id=pipeline.team_id,
                 channel=rng.choice(channels),
@@ -646,7 +650,6 @@ def load_tickets(
                 closed_at=updated if kind == StageKind.CLOSED else None,
                 last_customer_message_at=created,
             )
-            tickets.append(tuple(t[c] for c in t_cols))
             when = created
             for k in range(rng.choice((1, 1, 2, 2, 3, 4))):
                 if k == 0:
@@ -746,6 +749,16 @@ def load_tickets(
                 computed_at=now,
             )
             slas.append(tuple(s[c] for c in s_cols))
+            # The queue's due time, as ``sla.actions._write_due_times``
+            # writes it: the pending first response's, else the resolution's.
+            pending = ("running", "warning", "breached")
+            if active and not classified and s["first_response_state"] in pending:
+                t["sla_due_at"] = first_due
+            elif active and s["resolution_state"] in pending:
+                t["sla_due_at"] = due
+            else:
+                t["sla_due_at"] = NO_SLA_DUE
+            tickets.append(tuple(t[c] for c in t_cols))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")
             raw = cursor.cursor

@@ -107,6 +107,16 @@ def _database(url: str) -> dict[str, Any]:
     config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # Durability, stated on purpose: in WAL mode, synchronous=NORMAL
+        # keeps the database consistent and survives any crash of the
+        # application, but a power loss (or OS crash) may undo the last
+        # commits. That is accepted for ordinary writes. It is NOT accepted
+        # for the one commit after which a sender is told "stored" (SMTP
+        # 250, pipe exit 0, HTTP 202, an IMAP message flagged as imported):
+        # channels.mail.ingest stores raw mail with synchronous=FULL for
+        # that commit (ingest._durable), which also syncs every earlier
+        # commit. FULL everywhere would cost one fsync (~4 ms here) per
+        # write of every page and job.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,
@@ -220,7 +230,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-# -- Customer portal, notifications and web form (issue 6) -------------------
+# -- REST API and outbound webhooks ---------------------------------------
+# Requests one API token (or signed-in user) may make per minute; 429 beyond.
+VENTANILLA_API_RATE_PER_MINUTE = env_int("VENTANILLA_API_RATE_PER_MINUTE", 600)
+# Webhooks are never sent to loopback, private or link-local addresses
+# unless this is set (a test server on the same machine, an intranet).
+VENTANILLA_WEBHOOKS_ALLOW_PRIVATE = env_bool("VENTANILLA_WEBHOOKS_ALLOW_PRIVATE", False)
+VENTANILLA_WEBHOOKS_TIMEOUT_SECONDS = env_int("VENTANILLA_WEBHOOKS_TIMEOUT_SECONDS", 10)
+# Attempts per event and subscription; the wait doubles after each failure.
+VENTANILLA_WEBHOOKS_MAX_ATTEMPTS = env_int("VENTANILLA_WEBHOOKS_MAX_ATTEMPTS", 6)
+VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS = env_int(
+    "VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS", 30
+)
+
+# -- Customer portal, notifications and web form --------------------------
 # A one-time sign-in link mailed to a portal user expires after this long.
 VENTANILLA_PORTAL_LINK_MINUTES = env_int("VENTANILLA_PORTAL_LINK_MINUTES", 15)
 # Slug of the pipeline portal requests open in; empty: the triage pipeline.
@@ -239,20 +262,7 @@ VENTANILLA_WEBFORM_MAX_PER_EMAIL = env_int("VENTANILLA_WEBFORM_MAX_PER_EMAIL", 5
 VENTANILLA_WEBFORM_WINDOW_MINUTES = env_int("VENTANILLA_WEBFORM_WINDOW_MINUTES", 60)
 VENTANILLA_WEBFORM_TOKEN_MINUTES = env_int("VENTANILLA_WEBFORM_TOKEN_MINUTES", 120)
 
-# -- REST API and outbound webhooks (issue 7) --------------------------------
-# Requests one API token (or signed-in user) may make per minute; 429 beyond.
-VENTANILLA_API_RATE_PER_MINUTE = env_int("VENTANILLA_API_RATE_PER_MINUTE", 600)
-# Webhooks are never sent to loopback, private or link-local addresses
-# unless this is set (a test server on the same machine, an intranet).
-VENTANILLA_WEBHOOKS_ALLOW_PRIVATE = env_bool("VENTANILLA_WEBHOOKS_ALLOW_PRIVATE", False)
-VENTANILLA_WEBHOOKS_TIMEOUT_SECONDS = env_int("VENTANILLA_WEBHOOKS_TIMEOUT_SECONDS", 10)
-# Attempts per event and subscription; the wait doubles after each failure.
-VENTANILLA_WEBHOOKS_MAX_ATTEMPTS = env_int("VENTANILLA_WEBHOOKS_MAX_ATTEMPTS", 6)
-VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS = env_int(
-    "VENTANILLA_WEBHOOKS_RETRY_BASE_SECONDS", 30
-)
-
-# -- Desk (issue 5): search results and the "breaching SLA" queue ----------
+# -- Desk: search results and the "breaching SLA" queue ----------
 # A ticket whose SLA falls due within this many minutes joins the queue.
 VENTANILLA_DESK_SLA_WARNING_MINUTES = env_int("VENTANILLA_DESK_SLA_WARNING_MINUTES", 60)
 # The search results page shows the best this-many matches, by rank.

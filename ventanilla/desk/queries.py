@@ -16,17 +16,18 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import (
-    Case,
     Count,
-    DateTimeField,
     F,
     Q,
     QuerySet,
     Value,
-    When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThan,
+)
+from django.db.models.functions import NullIf, RowNumber
 from django.utils import timezone
 
 from ventanilla.desk.models import SavedFilter
@@ -43,7 +44,7 @@ from ventanilla.pipelines.models import (
 from ventanilla.routing.models import Tag, TicketTag
 from ventanilla.search import queries as search
 from ventanilla.sla.models import SlaState, TicketSla
-from ventanilla.tickets.models import Attachment, Ticket
+from ventanilla.tickets.models import NO_SLA_DUE, Attachment, Ticket
 
 # Stages a queue shows unless the user asks for another status.
 ACTIVE_KINDS = (
@@ -58,8 +59,6 @@ STATUS_KINDS: dict[str, tuple[StageKind, ...]] = {
     "closed": (StageKind.CLOSED,),
     "all": (),
 }
-# Tickets without a priority sort after every real priority.
-NO_PRIORITY_RANK = 32767
 QUEUE_RELATED = (
     "pipeline",
     "stage",
@@ -74,46 +73,16 @@ PAGE_SIZE = 50
 BOARD_CARDS_PER_STAGE = 40
 # SLA targets whose clock runs (a paused or met target has no due time).
 PENDING_SLA = (SlaState.RUNNING, SlaState.WARNING, SlaState.BREACHED)
-# Tickets without a running SLA sort after every due time.
-NO_DUE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+# Tickets without a running SLA sort after every due time (the value stored
+# in ``Ticket.sla_due_at`` for them).
+NO_DUE = NO_SLA_DUE
+# The queue order: the columns ``Ticket`` keeps for it and its indexes.
+QUEUE_ORDER = ("priority_rank", "sla_due_at", "created_at", "id")
 
 
-def _sort_rank() -> Coalesce:
-    return Coalesce(F("priority__rank"), Value(NO_PRIORITY_RANK))
-
-
-def _pending(target: str) -> Q:
-    """The ``target`` clock of the ticket's SLA still runs: its state is
-    live and the ticket has not had that answer yet (a late answer keeps
-    the "breached" state, as a record)."""
-    done = "first_response_at" if target == "first_response" else "resolved_at"
-    return Q(
-        sla__is_active=True,
-        **{f"sla__{target}_state__in": PENDING_SLA, f"{done}__isnull": True},
-    )
-
-
-def _sla_due() -> Case:
-    """The next due time of the ticket's SLA: the first response's while it
-    is pending, else the resolution's; none when no clock runs."""
-    return Case(
-        When(
-            _pending("first_response"),
-            sla__first_response_due_at__isnull=False,
-            then=F("sla__first_response_due_at"),
-        ),
-        When(
-            _pending("resolution"),
-            sla__resolution_due_at__isnull=False,
-            then=F("sla__resolution_due_at"),
-        ),
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
-
-
-def _sort_due() -> Coalesce:
-    return Coalesce(_sla_due(), Value(NO_DUE), output_field=DateTimeField())
+def _sla_due() -> NullIf:
+    """The ticket's next SLA due time, None when no clock runs."""
+    return NullIf(F("sla_due_at"), Value(NO_SLA_DUE))
 
 
 StageIds = Mapping[str, list[int]]
@@ -146,6 +115,8 @@ def breaching(stages: StageIds, now: dt.datetime | None = None) -> Q:
 
     The at-risk clocks are found from the SLA side (its due and warn-time
     indexes), then matched to tickets: few tickets are at risk at once.
+    ``Ticket.sla_due_at`` alone cannot say it: a target warned long before
+    it is due (80 % of five days) is at risk with a due time far ahead.
     """
     now = now or timezone.now()
     horizon = now + warning_window()
@@ -458,34 +429,37 @@ def queue_page(
     nearest SLA due time (tickets without a running clock last), then
     oldest.
 
-    The page after ``after`` starts strictly past its sort key
-    (rank, due, created_at, id), so no row is skipped or repeated when
-    tickets are added meanwhile, and no page costs more than the first.
-    Each row carries ``sla_due`` (None without a running clock).
+    The order is the tuple of columns ``QUEUE_ORDER`` that ``Ticket``
+    keeps for it (``priority_rank``, ``sla_due_at``: sentinels rather than
+    NULL, so the order is the same on PostgreSQL and SQLite), served by the
+    ticket's order indexes: a page reads its rows in order and stops after
+    ``limit + 1``. The page after ``after`` starts strictly past its sort
+    key with one row comparison, which the index seeks to, so no row is
+    skipped or repeated when tickets are added meanwhile, and no page costs
+    more than the first. Each row carries ``sla_due`` (None without a
+    running clock).
     """
     qs = (
         filtered_tickets(user, flt)
         .select_related(*QUEUE_RELATED)
-        .annotate(sort_rank=_sort_rank(), sla_due=_sla_due(), sort_due=_sort_due())
+        .annotate(sla_due=_sla_due())
     )
     if after is not None:
-        same_rank = Q(sort_rank=after.rank)
-        same_due = same_rank & Q(sort_due=after.due)
         qs = qs.filter(
-            Q(sort_rank__gt=after.rank)
-            | (same_rank & Q(sort_due__gt=after.due))
-            | (same_due & Q(created_at__gt=after.created_at))
-            | (same_due & Q(created_at=after.created_at, id__gt=after.id))
+            TupleGreaterThan(
+                Tuple(*(F(name) for name in QUEUE_ORDER)),
+                (after.rank, after.due, after.created_at, after.id),
+            )
         )
     limit = limit or PAGE_SIZE
-    rows = list(qs.order_by("sort_rank", "sort_due", "created_at", "id")[: limit + 1])
+    rows = list(qs.order_by(*QUEUE_ORDER)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = None
     if more and rows:
         last = rows[-1]
         cursor = Cursor(
-            last.sort_rank, last.sort_due, last.created_at, last.pk
+            last.priority_rank, last.sla_due_at, last.created_at, last.pk
         ).encode()
     return QueuePage(rows, cursor)
 
@@ -511,15 +485,18 @@ def board(user: AnyUser, pipeline: Pipeline) -> list[BoardColumn]:
     ranked = (
         qs.select_related("priority", "owner", "requester", "company", "type")
         .annotate(
-            sort_rank=_sort_rank(),
             row=Window(
                 RowNumber(),
                 partition_by=[F("stage_id")],
-                order_by=[_sort_rank().asc(), F("created_at").asc(), F("id").asc()],
+                order_by=[
+                    F("priority_rank").asc(),
+                    F("created_at").asc(),
+                    F("id").asc(),
+                ],
             ),
         )
         .filter(row__lte=BOARD_CARDS_PER_STAGE)
-        .order_by("sort_rank", "created_at", "id")
+        .order_by("priority_rank", "created_at", "id")
     )
     cards: dict[int, list[Ticket]] = defaultdict(list)
     for ticket in ranked:

@@ -21,6 +21,7 @@ from ventanilla.pipelines.models import (
     StageKind,
     TicketType,
 )
+from ventanilla.tickets.models import Ticket
 
 # A pipeline must have somewhere for each step of the lifecycle rules to go.
 REQUIRED_KINDS = (StageKind.NEW, StageKind.OPEN, StageKind.RESOLVED, StageKind.CLOSED)
@@ -226,9 +227,15 @@ def update_reason(reason: Reason, **changes: Any) -> Reason:
     return reason
 
 
+@transaction.atomic
 def update_priority(priority: Priority, **changes: Any) -> Priority:
+    """Change a priority; a new rank is copied onto its tickets (one
+    UPDATE), whose ``priority_rank`` orders the desk's queues."""
     _assign(priority, ("name", "rank", "color"), changes)
     priority.save()
+    Ticket.objects.filter(priority=priority).exclude(
+        priority_rank=priority.rank
+    ).update(priority_rank=priority.rank)
     return priority
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -435,6 +435,11 @@ def apply_decision(ticket: Ticket, decision: Decision) -> Ticket:
        while an owner can be found.
     5. Tags, then the decision log (``TicketRouting``) with the triage flag.
     """
+    return _apply(ticket, decision)
+
+
+def _apply(ticket: Ticket, decision: Decision) -> Ticket:
+    """``apply_decision`` inside a transaction the caller holds."""
     found = _objects(decision)
     steps = _Steps(ticket)
 
@@ -553,29 +558,34 @@ def _apply_grouped(
 
 def _log(ticket: Ticket, decision: Decision, errors: list[dict[str, Any]]) -> None:
     flag = decision.triage_flag.value if decision.triage_flag else ""
-    previous = (
-        TicketRouting.objects.filter(ticket=ticket)
-        .values_list("triage_flag", flat=True)
-        .first()
-    )
-    TicketRouting.objects.update_or_create(
-        ticket=ticket,
-        defaults={
-            "decision": decision.as_json(),
-            "triage_flag": flag,
-            "errors": errors,
-            "routed_at": timezone.now(),
-        },
-    )
-    if flag != (previous or ""):
+    values = {
+        "decision": decision.as_json(),
+        "triage_flag": flag,
+        "errors": errors,
+        "routed_at": timezone.now(),
+    }
+    row = TicketRouting.objects.select_for_update().filter(ticket=ticket).first()
+    if row is None:
+        previous = ""
+        try:
+            with transaction.atomic():
+                TicketRouting.objects.create(ticket=ticket, **values)
+        except IntegrityError:  # routed concurrently: ours is the latest
+            row = TicketRouting.objects.select_for_update().get(ticket=ticket)
+    if row is not None:
+        previous = row.triage_flag
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(values))
+    if flag != previous:
         labels = dict(TriageFlag.choices)
         _record(
             ticket,
             Actor.system(_("Routing")),
             field="triage_flag",
-            old=str(labels.get(previous or "", "")),
+            old=str(labels.get(previous, "")),
             new=str(labels.get(flag, "")),
-            data={"old_value": previous or "", "new_value": flag},
+            data={"old_value": previous, "new_value": flag},
         )
 
 
@@ -594,4 +604,4 @@ def route_ticket(
     whether the sender marked it urgent.
     """
     facts = facts or facts_for_ticket(ticket, mailbox=mailbox, urgent=urgent)
-    return apply_decision(ticket, decide(facts, compiled_rules()))
+    return _apply(ticket, decide(facts, compiled_rules()))

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from ventanilla.channels.mail.models import InboundMessage, Mailbox
 from ventanilla.channels.mail.parsing import ParsedMail
+from ventanilla.core.sentinel import UNSET, Unset
 from ventanilla.directory.models import Company, CompanyKind, Contact, Team
 from ventanilla.pipelines.models import (
     Pipeline,
@@ -31,7 +32,7 @@ from ventanilla.routing.engine import (
 )
 from ventanilla.routing.models import Rule
 from ventanilla.routing.schemas import RuleActions, RuleConditions
-from ventanilla.tickets.models import Ticket
+from ventanilla.tickets.models import Message, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -44,35 +45,70 @@ ACTIVE_KINDS = (
 )
 
 
-def compiled_rules() -> list[CompiledRule]:
-    """The enabled rules, in order, ready for ``engine.decide`` (2 queries).
+@dataclass(frozen=True)
+class _Compiled:
+    rows: list[tuple[int, str, Any, Any]]
+    parsed: list[tuple[int, str, RuleConditions, RuleActions]]
+    type_pipelines: dict[int, int]
+    rules: list[CompiledRule]
 
-    Stored rules were validated when written; one that no longer validates
-    (the schema changed since) is skipped and logged, never guessed at.
+
+# The rule set last compiled in this process and the rows it came from:
+# validating and compiling are skipped while the rows read are the same.
+_last: _Compiled | None = None
+
+
+def _type_pipelines(
+    parsed: list[tuple[int, str, RuleConditions, RuleActions]],
+) -> dict[int, int]:
+    type_ids = {actions.type for *_ignored, actions in parsed if actions.type}
+    if not type_ids:
+        return {}
+    return dict(
+        TicketType.objects.filter(pk__in=type_ids).values_list("id", "pipeline_id")
+    )
+
+
+def compiled_rules() -> list[CompiledRule]:
+    """The enabled rules, in order, ready for ``engine.decide`` (1 query, 2
+    when rules set a type).
+
+    The rows are read every time, so a change counts from the very next
+    message; only validating and compiling them is skipped while the rows
+    and their types' pipelines are those compiled last time in this
+    process. Stored rules were validated when written; one that no longer
+    validates (the schema changed since) is skipped and logged, never
+    guessed at.
     """
+    global _last
     rows = list(
         Rule.objects.filter(enabled=True)
         .order_by("position", "id")
         .values_list("id", "name", "conditions", "actions")
     )
-    parsed: list[tuple[int, str, RuleConditions, RuleActions]] = []
-    for rule_id, name, conditions, actions in rows:
-        try:
-            parsed.append(
-                (
-                    rule_id,
-                    name,
-                    RuleConditions.model_validate(conditions),
-                    RuleActions.model_validate(actions),
+    last = _last
+    if last is not None and last.rows == rows:
+        if _type_pipelines(last.parsed) == last.type_pipelines:
+            return list(last.rules)
+        parsed = last.parsed
+    else:
+        parsed = []
+        for rule_id, name, conditions, actions in rows:
+            try:
+                parsed.append(
+                    (
+                        rule_id,
+                        name,
+                        RuleConditions.model_validate(conditions),
+                        RuleActions.model_validate(actions),
+                    )
                 )
-            )
-        except ValidationError:
-            logger.exception("routing rule %s (%s) is invalid; skipped", rule_id, name)
-    type_ids = {actions.type for *_ignored, actions in parsed if actions.type}
-    type_pipelines = dict(
-        TicketType.objects.filter(pk__in=type_ids).values_list("id", "pipeline_id")
-    )
-    return [
+            except ValidationError:
+                logger.exception(
+                    "routing rule %s (%s) is invalid; skipped", rule_id, name
+                )
+    type_pipelines = _type_pipelines(parsed)
+    rules = [
         compile_rule(
             rule_id=rule_id,
             name=name,
@@ -82,15 +118,27 @@ def compiled_rules() -> list[CompiledRule]:
         )
         for rule_id, name, conditions, actions in parsed
     ]
+    _last = _Compiled(rows, parsed, type_pipelines, rules)
+    return list(rules)
 
 
 def facts_for_ticket(
-    ticket: Ticket, *, mailbox: str = "", urgent: bool = False
+    ticket: Ticket,
+    *,
+    mailbox: str = "",
+    urgent: bool = False,
+    first_message: Message | Unset | None = UNSET,
 ) -> Facts:
     """The facts of a ticket as it was opened: subject, first message,
     requester and company, and the pipeline it landed in. ``mailbox`` and
-    ``urgent`` come from the message, which the ticket does not keep."""
-    first = ticket.messages.order_by("created_at", "id").first()
+    ``urgent`` come from the message, which the ticket does not keep; a
+    caller that just opened the ticket passes its ``first_message`` (None:
+    it has none) instead of having it read again."""
+    first = (
+        ticket.messages.order_by("created_at", "id").first()
+        if first_message is UNSET
+        else first_message
+    )
     requester = ticket.requester
     company = ticket.company
     scope = ""

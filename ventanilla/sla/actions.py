@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
@@ -25,6 +26,7 @@ from ventanilla.sla.models import (
     BusinessCalendar,
     ClockSegment,
     SlaPolicy,
+    SlaState,
     TicketSla,
 )
 from ventanilla.sla.queries import (
@@ -35,7 +37,7 @@ from ventanilla.sla.queries import (
     ticket_facts,
 )
 from ventanilla.sla.schemas import CalendarDocument
-from ventanilla.tickets.models import Ticket
+from ventanilla.tickets.models import NO_SLA_DUE, Ticket
 
 logger = logging.getLogger(__name__)
 
@@ -303,6 +305,7 @@ def recompute_many(
         unique_fields=["ticket"],
         update_fields=_COMPUTED_FIELDS,
     )
+    _write_due_times(locked)
     return len(rows)
 
 
@@ -364,6 +367,39 @@ def _sla_row(
         resolution_due_at=res.due_at,
         resolution_warn_at=res.warn_at,
         computed_at=now,
+    )
+
+
+# Target states whose clock runs (a paused or met target has no due time).
+_PENDING = (SlaState.RUNNING, SlaState.WARNING, SlaState.BREACHED)
+
+
+def _write_due_times(ticket_ids: Sequence[int]) -> None:
+    """Copy the tickets' next SLA due time onto ``Ticket.sla_due_at`` (the
+    desk's queue order), one UPDATE for the batch: the first response's
+    while it is pending (live state, not yet answered), else the
+    resolution's (not yet resolved), else ``NO_SLA_DUE`` (no running clock,
+    or no SLA row)."""
+    due = Case(
+        *(
+            When(
+                Q(
+                    IsNull(OuterRef(done), True),
+                    **{f"{target}_state__in": _PENDING},
+                    **{f"{target}_due_at__isnull": False},
+                ),
+                then=F(f"{target}_due_at"),
+            )
+            for target, done in (
+                ("first_response", "first_response_at"),
+                ("resolution", "resolved_at"),
+            )
+        ),
+        default=Value(NO_SLA_DUE),
+    )
+    row = TicketSla.objects.filter(ticket=OuterRef("pk"), is_active=True)
+    Ticket.objects.filter(pk__in=list(ticket_ids)).update(
+        sla_due_at=Coalesce(Subquery(row.values_list(due)[:1]), Value(NO_SLA_DUE))
     )
 
 
@@ -476,6 +512,14 @@ def scan_due(now: dt.datetime | None = None, *, batch: int = BATCH) -> ScanRepor
 
 @transaction.atomic
 def _notify(row: TicketSla, target: str, level: str, now: dt.datetime) -> bool:
+    # The ticket first, as every writer locks it (a recomputation holds the
+    # ticket and then writes its SLA row): claiming the SLA row first and
+    # then writing the event, which references the ticket, could deadlock.
+    list(
+        Ticket.objects.select_for_update(of=("self",))
+        .filter(pk=row.ticket_id)
+        .values_list("id", flat=True)
+    )
     if not _claim(row.pk, target, level, now):
         return False
     event = record_sla_event(

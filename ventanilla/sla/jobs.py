@@ -15,6 +15,13 @@ def recompute_ticket_sla(ticket_id: int) -> None:
     actions.recompute(ticket_id)
 
 
+@task(priority=-10)
+def recompute_tickets_sla(ticket_ids: list[int]) -> None:
+    """Recompute many tickets' clocks in one go (idempotent): one job for a
+    batch of ingested mail rather than one per ticket."""
+    actions.recompute_many(ticket_ids)
+
+
 @task()
 def send_sla_notice(event_id: int) -> int:
     return notify.deliver_sla_notice(event_id)

@@ -9,13 +9,14 @@ Callers use the returned objects: the instance passed in may be stale.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,7 @@ from ventanilla.tickets.attachments import (
     store_attachments,
 )
 from ventanilla.tickets.models import (
+    NO_PRIORITY_RANK,
     Channel,
     Direction,
     EventKind,
@@ -76,12 +78,24 @@ def lock_ticket(ticket: Ticket | int) -> Ticket:
 
 
 def _next_number() -> int:
-    """Take the next human ticket number inside the current transaction."""
+    """Take the next human ticket number inside the current transaction.
+
+    One statement when the counter exists: ``UPDATE ... RETURNING`` (both
+    PostgreSQL and SQLite 3.35+ have it) takes the row lock and reads the
+    new value at once.
+    """
     from django.conf import settings
 
+    table = connection.ops.quote_name(TicketNumber._meta.db_table)
     for _attempt in range(3):
-        if TicketNumber.objects.filter(pk=1).update(last=F("last") + 1):
-            return TicketNumber.objects.values_list("last", flat=True).get(pk=1)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE {table} SET "last" = "last" + 1 WHERE "id" = 1 '  # noqa: S608 - our own table name
+                'RETURNING "last"'
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
         try:
             with transaction.atomic():
                 TicketNumber.objects.create(
@@ -166,9 +180,50 @@ def _save(ticket: Ticket, fields: Iterable[str]) -> Ticket:
     """
     ticket.version += 1
     ticket.save(update_fields=sorted({*fields, "version", "updated_at"}))
-    ticket_id = ticket.pk
-    transaction.on_commit(lambda: _recompute_sla(ticket_id))
+    _schedule_sla(ticket.pk)
     return ticket
+
+
+# Ticket ids whose SLA recomputation waits for the end of a
+# ``sla_recomputed_together`` block; None outside one.
+_sla_gathered: ContextVar[set[int] | None] = ContextVar("sla_gathered", default=None)
+
+
+def _schedule_sla(ticket_id: int) -> None:
+    gathered = _sla_gathered.get()
+    if gathered is not None:
+        gathered.add(ticket_id)
+    else:
+        transaction.on_commit(lambda: _recompute_sla(ticket_id))
+
+
+@contextmanager
+def gather_sla_recomputes() -> Iterator[set[int]]:
+    """Collect, instead of queueing one job per change, the ids of the
+    tickets whose SLA the actions inside the block would have recomputed.
+
+    For callers that change many tickets in one transaction (the mail
+    ingestion): use it inside that transaction, and on its commit hand the
+    ids to ``queue_sla_recompute``. A ticket whose change was rolled back
+    to a savepoint meanwhile stays in the set, which is harmless
+    (recomputing is idempotent, and a ticket that does not exist is
+    skipped).
+    """
+    gathered: set[int] = set()
+    token = _sla_gathered.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _sla_gathered.reset(token)
+
+
+def queue_sla_recompute(ticket_ids: Iterable[int]) -> None:
+    """Queue one recomputation for ``ticket_ids`` now (call it on commit)."""
+    from ventanilla.sla.jobs import recompute_tickets_sla
+
+    ids = sorted(set(ticket_ids))
+    if ids:
+        recompute_tickets_sla.enqueue(ids)
 
 
 def _recompute_sla(ticket_id: int) -> None:
@@ -304,6 +359,9 @@ def _apply_field(ticket: Ticket, actor: Actor, field: str, value: Any) -> set[st
             ticket, actor, EventKind.FIELD_CHANGED, field=field, old=current, new=value
         )
     setattr(ticket, field, value)
+    if field == "priority":  # the queue order follows the priority's rank
+        ticket.priority_rank = value.rank if value else NO_PRIORITY_RANK
+        return {field, "priority_rank"}
     return {field}
 
 
@@ -344,7 +402,6 @@ def _check_owner(owner: User | None) -> None:
 # -- opening -----------------------------------------------------------------
 
 
-@transaction.atomic
 def open_ticket(
     *,
     subject: str,
@@ -374,6 +431,59 @@ def open_ticket(
     The ticket starts in ``stage`` or the pipeline's first "new" stage; a
     stage past "new" needs the R-CLS-3 fields like any other move.
     """
+    ticket, _message = open_ticket_with_message(
+        subject=subject,
+        pipeline=pipeline,
+        channel=channel,
+        actor=actor,
+        requester=requester,
+        company=company,
+        body_text=body_text,
+        body_html=body_html,
+        stage=stage,
+        type=type,
+        reason=reason,
+        priority=priority,
+        owner=owner,
+        team=team,
+        scope=scope,
+        category=category,
+        cc=cc,
+        attachments=attachments,
+        quoted_text=quoted_text,
+        email_message_id=email_message_id,
+        marked_urgent=marked_urgent,
+    )
+    return ticket
+
+
+@transaction.atomic
+def open_ticket_with_message(
+    *,
+    subject: str,
+    pipeline: Pipeline,
+    channel: Channel,
+    actor: ActorLike,
+    requester: Contact | None = None,
+    company: Company | Unset | None = UNSET,
+    body_text: str = "",
+    body_html: str = "",
+    stage: Stage | None = None,
+    type: TicketType | None = None,
+    reason: Reason | None = None,
+    priority: Priority | None = None,
+    owner: User | None = None,
+    team: Team | None = None,
+    scope: Scope = Scope.EXTERNAL,
+    category: Category = Category.GENERAL,
+    cc: Iterable[Contact] = (),
+    attachments: Sequence[NewAttachment] = (),
+    quoted_text: str = "",
+    email_message_id: str = "",
+    marked_urgent: bool = False,
+) -> tuple[Ticket, Message | None]:
+    """``open_ticket``, also returning the request's first message (None
+    without a body), for callers that go on with it (mail ingestion)."""
     who = as_actor(actor)
     check_attachments(attachments)
     stage = stage or stage_of_kind(pipeline, StageKind.NEW)
@@ -398,6 +508,7 @@ def open_ticket(
         type=type,
         reason=reason,
         priority=priority,
+        priority_rank=priority.rank if priority else NO_PRIORITY_RANK,
         owner=owner,
         team=team,
         scope=scope,
@@ -413,8 +524,7 @@ def open_ticket(
         ticket.resolved_at = ticket.closed_at = now
     ticket.number = _next_number()
     ticket.save()
-    created_id = ticket.pk
-    transaction.on_commit(lambda: _recompute_sla(created_id))
+    _schedule_sla(ticket.pk)
     if cc:
         ticket.cc.set([c for c in cc if c != requester])
     message = None
@@ -453,7 +563,7 @@ def open_ticket(
         },
     )
     _attach(ticket, message, attachments, who)
-    return ticket
+    return ticket, message
 
 
 def _attach(
@@ -551,7 +661,7 @@ def _open_follow_up(
     channel: Channel,
     **message: Any,
 ) -> Message:
-    follow_up = open_ticket(
+    follow_up, first = open_ticket_with_message(
         subject=closed.subject,
         pipeline=closed.pipeline,
         channel=channel,
@@ -577,7 +687,7 @@ def _open_follow_up(
         new=f"#{follow_up.number}",
         data={"ticket_id": follow_up.pk, "number": follow_up.number},
     )
-    return follow_up.messages.get()
+    return first if first is not None else follow_up.messages.get()
 
 
 @transaction.atomic

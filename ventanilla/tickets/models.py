@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,16 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", _("WhatsApp")
     CHAT = "chat", _("Chat")
     INTERNAL = "internal", _("Created by an agent")
+
+
+# The desk's queue order, denormalised onto the ticket (see ``Ticket``):
+# a ticket without a priority, or without a running SLA clock, carries these
+# sentinels rather than NULL. PostgreSQL sorts NULLs last and SQLite first,
+# and a key-set cursor cannot compare a NULL; with sentinels the order is a
+# plain ascending tuple, identical on both databases, that a b-tree index
+# serves as it is and a row comparison can resume from.
+NO_PRIORITY_RANK = 32767  # after every real rank (the field's maximum)
+NO_SLA_DUE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)  # after every due time
 
 
 class TicketNumber(models.Model):
@@ -145,6 +157,18 @@ class Ticket(TimestampedModel):
     )
     # When the automatic "we received your request" mail went out, if it did.
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # The queue order (priority rank, next SLA due time, creation), kept on
+    # the ticket so that a queue page is an index range scan. The rank is
+    # written by ``tickets.actions`` with the priority and by
+    # ``pipelines.actions.update_priority``; the due time by
+    # ``sla.actions.recompute_many`` with the SLA row. Sentinels, not NULL:
+    # see ``NO_PRIORITY_RANK`` and ``NO_SLA_DUE``.
+    priority_rank = models.PositiveSmallIntegerField(
+        _("priority rank"), default=NO_PRIORITY_RANK, editable=False
+    )
+    sla_due_at = models.DateTimeField(
+        _("next SLA due time"), default=NO_SLA_DUE, editable=False
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -155,6 +179,25 @@ class Ticket(TimestampedModel):
                 fields=["pipeline", "stage", "priority"], name="ticket_queue_idx"
             ),
             models.Index(fields=["owner", "stage"], name="ticket_owner_idx"),
+            # Queue pages in queue order: everything, one owner's, one
+            # pipeline's (the stage and visibility conditions filter the
+            # rows the scan meets; see ``desk.queries.queue_page``).
+            models.Index(
+                fields=["priority_rank", "sla_due_at", "created_at", "id"],
+                name="ticket_order_idx",
+            ),
+            models.Index(
+                fields=["owner", "priority_rank", "sla_due_at", "created_at", "id"],
+                name="ticket_owner_order_idx",
+            ),
+            models.Index(
+                fields=["pipeline", "priority_rank", "sla_due_at", "created_at", "id"],
+                name="ticket_pipeline_order_idx",
+            ),
+            # The sidebar's counts, from the index alone.
+            models.Index(
+                fields=["stage", "pipeline", "owner"], name="ticket_counts_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,10 @@
 """IMAP polling of connected mailboxes (R-CAP-2).
 
 A message is marked on the server (flagged, or moved to the mailbox's done
-folder) only after ``ingest_raw`` has committed it, so a crash between the
-two makes the next poll fetch it again, which the SHA-256 makes harmless.
+folder) only after ingestion has committed it, so a crash between the two
+makes the next poll fetch it again, which the SHA-256 makes harmless. Each
+fetched batch goes through ``ingest_many``: stored and committed together,
+then processed a transaction per batch.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
 
-from ventanilla.channels.mail.ingest import ingest_raw
+from ventanilla.channels.mail.ingest import ingest_many
 from ventanilla.channels.mail.models import Mailbox, Via
 
 logger = logging.getLogger(__name__)
@@ -58,8 +60,9 @@ def poll_mailbox(
        back as duplicates and create nothing).
     2. Fetch messages with a UID above the last imported one that are not
        flagged as imported, oldest first, in batches.
-    3. For each: ingest (commits), then flag or move it, then remember its
-       UID. A message that cannot be stored stops the poll unmarked.
+    3. Per batch: ingest them all (``ingest_many``: stored and committed
+       before any is processed), then flag or move each, then remember the
+       last UID. A batch that cannot be stored stops the poll unmarked.
     """
     report = PollReport(mailbox.address)
     client = client_factory(mailbox)
@@ -84,18 +87,24 @@ def poll_mailbox(
         for start in range(0, len(uids), BATCH):
             batch = uids[start : start + BATCH]
             fetched = client.fetch(batch, ["BODY.PEEK[]"])
-            for uid in batch:
-                raw = fetched.get(uid, {}).get(b"BODY[]")
-                if raw is None:
-                    continue  # expunged meanwhile
-                result = ingest_raw(bytes(raw), mailbox=mailbox, via=Via.IMAP)
+            present = [
+                (uid, bytes(fetched[uid][b"BODY[]"]))
+                for uid in batch
+                if fetched.get(uid, {}).get(b"BODY[]") is not None
+            ]  # a message expunged meanwhile is left out
+            if not present:
+                continue
+            results = ingest_many(
+                [(raw, mailbox) for _uid, raw in present], via=Via.IMAP
+            )
+            for (uid, _raw), result in zip(present, results, strict=True):
                 report.fetched += 1
                 report.outcomes[result.outcome] = (
                     report.outcomes.get(result.outcome, 0) + 1
                 )
                 _mark_imported(client, mailbox, uid)
-                mailbox.imap_last_uid = uid
-                mailbox.save(update_fields=["imap_last_uid", "updated_at"])
+            mailbox.imap_last_uid = present[-1][0]
+            mailbox.save(update_fields=["imap_last_uid", "updated_at"])
     finally:
         try:
             client.logout()

@@ -19,12 +19,22 @@ SMTP/LMTP listener and the HTTP hook alike:
 Nothing raised while processing escapes: it ends as a quarantined row with
 the reason. Only a failure to store the raw message (step 1) propagates, so
 the caller can ask the sender to retry (EX_TEMPFAIL, SMTP 451, HTTP 503).
+
+``ingest_many`` is the same for callers holding many messages at once (an
+IMAP poll, a directory of files): every raw message is stored and committed
+first, then they are processed in transactions of ``batch_size`` messages,
+each message in its own savepoint, so one bad message quarantines alone and
+the commit, the SLA recomputation and the acknowledgement jobs are paid
+once per batch. If a batch fails as a whole, its messages are processed
+again one by one.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from email.parser import BytesHeaderParser
@@ -33,7 +43,8 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count, F, Min, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +63,11 @@ from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact
 from ventanilla.routing.actions import route_ticket
 from ventanilla.routing.engine import admits_bulk
-from ventanilla.routing.queries import compiled_rules, facts_for_mail
+from ventanilla.routing.queries import (
+    compiled_rules,
+    facts_for_mail,
+    facts_for_ticket,
+)
 from ventanilla.tickets import actions as tickets
 from ventanilla.tickets.attachments import NewAttachment
 from ventanilla.tickets.models import Channel, Message, Ticket
@@ -90,33 +105,73 @@ def ingest_raw(raw: bytes, *, mailbox: Mailbox | None, via: Via) -> IngestResult
     row, created = store_raw(raw, mailbox=mailbox, via=via)
     if not created and row.outcome != Outcome.RECEIVED:
         return IngestResult(DUPLICATE, _number(row), row.message_id, row.pk)
-    return process(row.pk)
+    return process(row.pk, stored=row if created else None)
+
+
+@contextmanager
+def _durable() -> Iterator[None]:
+    """Make the commits inside the block survive a power loss.
+
+    PostgreSQL flushes every commit (``synchronous_commit`` is on by
+    default). SQLite runs in WAL mode with ``synchronous=NORMAL``
+    (config/settings.py), which survives application crashes but may lose
+    the last commits on a power loss; the commit that stores a raw
+    message, after which the sender is told "stored", is made with
+    ``synchronous=FULL`` (the WAL is synced on commit, and with it every
+    earlier commit). Later processing commits stay NORMAL: losing one
+    leaves the stored message ``received``, to be finished by a retry.
+    Inside a caller's transaction the caller's commit decides (SQLite
+    cannot change the level there).
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=FULL")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=NORMAL")
 
 
 def store_raw(
     raw: bytes, *, mailbox: Mailbox | None, via: Via
 ) -> tuple[InboundMessage, bool]:
-    """Step 1: keep the bytes. Raises if the database cannot take them."""
+    """Step 1: keep the bytes. Raises if the database cannot take them.
+
+    The insert comes first: new mail (the usual case) costs one statement;
+    the unique SHA-256 turns a duplicate into an IntegrityError, and then
+    the stored row is read.
+    """
     digest = raw_sha256(raw)
-    existing = _by_hash(digest)
-    if existing is not None:
-        return existing, False
-    headers = _quick_headers(raw)
     try:
-        with transaction.atomic():
+        with _durable(), transaction.atomic():
             row = InboundMessage.objects.create(
-                mailbox=mailbox,
-                via=via,
-                raw=raw,
-                size=len(raw),
-                sha256=digest,
-                message_id=headers.get("message-id", "")[:998],
-                subject=headers.get("subject", "")[:300],
-                sender=headers.get("from", "")[:320],
+                **_new_row(raw, digest, mailbox=mailbox, via=via)
             )
-    except IntegrityError:  # the same bytes arrived concurrently
-        return InboundMessage.objects.defer("raw").get(sha256=digest), False
+    except IntegrityError:  # stored before, or concurrently
+        existing = _by_hash(digest)
+        if existing is None:
+            raise
+        return existing, False
     return row, True
+
+
+def _new_row(
+    raw: bytes, digest: str, *, mailbox: Mailbox | None, via: Via
+) -> dict[str, Any]:
+    headers = _quick_headers(raw)
+    return {
+        "mailbox": mailbox,
+        "via": via,
+        "raw": raw,
+        "size": len(raw),
+        "sha256": digest,
+        "message_id": headers.get("message-id", "")[:998],
+        "subject": headers.get("subject", "")[:300],
+        "sender": headers.get("from", "")[:320],
+    }
 
 
 def _by_hash(digest: str) -> InboundMessage | None:
@@ -142,11 +197,16 @@ def _quick_headers(raw: bytes) -> dict[str, str]:
         return {}
 
 
-def process(inbound_id: int) -> IngestResult:
-    """Steps 2-5 for a stored message; never raises for bad mail."""
+def process(inbound_id: int, *, stored: InboundMessage | None = None) -> IngestResult:
+    """Steps 2-5 for a stored message; never raises for bad mail.
+
+    ``stored`` is the row ``store_raw`` just created (with its bytes and
+    mailbox), to spare reading it again.
+    """
     try:
-        with transaction.atomic():
-            return _process_locked(inbound_id)
+        with transaction.atomic(), tickets.gather_sla_recomputes() as recompute:
+            result, acknowledge = _process_locked(inbound_id, stored)
+            _queue_on_commit(recompute, [acknowledge] if acknowledge else [])
     except _Quarantine as stop:
         return _finish(inbound_id, Outcome.QUARANTINED, stop.reason)
     except Exception as exc:
@@ -154,6 +214,7 @@ def process(inbound_id: int) -> IngestResult:
         return _finish(
             inbound_id, Outcome.QUARANTINED, f"{type(exc).__name__}: {exc}"[:500]
         )
+    return result
 
 
 def _finish(inbound_id: int, outcome: Outcome, reason: str) -> IngestResult:
@@ -172,16 +233,36 @@ def _number(row: InboundMessage) -> int | None:
     return row.ticket.number if row.ticket_id and row.ticket else None
 
 
-def _process_locked(inbound_id: int) -> IngestResult:
-    row = (
-        InboundMessage.objects.select_for_update(of=("self",))
-        .select_related("mailbox__pipeline")
-        .get(pk=inbound_id)
+def _claim(inbound_id: int) -> bool:
+    """Count the attempt on a message not processed yet, holding its row
+    lock until commit (PostgreSQL: a concurrent attempt waits, then finds
+    it processed); False when it was processed already."""
+    return bool(
+        InboundMessage.objects.filter(pk=inbound_id, outcome=Outcome.RECEIVED).update(
+            attempts=F("attempts") + 1
+        )
     )
-    if row.outcome != Outcome.RECEIVED:  # finished by a concurrent attempt
-        return IngestResult(DUPLICATE, _number(row), row.message_id, row.pk)
-    row.attempts += 1
-    row.save(update_fields=["attempts"])
+
+
+def _process_locked(
+    inbound_id: int, stored: InboundMessage | None
+) -> tuple[IngestResult, int | None]:
+    """Process one message in the caller's transaction; returns the result
+    and the id of the ticket message to acknowledge once committed."""
+    if not _claim(inbound_id):  # finished by a concurrent attempt
+        done = (
+            InboundMessage.objects.defer("raw")
+            .select_related("ticket")
+            .get(pk=inbound_id)
+        )
+        return IngestResult(DUPLICATE, _number(done), done.message_id, done.pk), None
+    row = (
+        stored
+        if stored is not None
+        else InboundMessage.objects.select_related("mailbox__pipeline").get(
+            pk=inbound_id
+        )
+    )
     try:
         mail = parse(bytes(row.raw))
     except UnparseableMail as exc:
@@ -211,10 +292,8 @@ def _process_locked(inbound_id: int) -> IngestResult:
         # A rule admits this list: a ticket, but never an acknowledgement.
         verdict = loops.LoopVerdict(loops.LoopKind.AUTO_GENERATED, verdict.reason)
     noise = _noise(mail, row, verdict)
-    if noise is None and mail.message_id and not mail.message_id_generated:
-        noise = _already_delivered(mail.message_id, row)
     if noise is not None:
-        return _save(row, Outcome.SUPPRESSED, ticket=ticket, reason=noise)
+        return _save(row, Outcome.SUPPRESSED, ticket=ticket, reason=noise), None
 
     new_text, quoted = split_quoted(mail.body_text)
     attachments, skipped = _attachments(mail)
@@ -234,29 +313,153 @@ def _process_locked(inbound_id: int) -> IngestResult:
         outcome = (
             Outcome.APPENDED if message.ticket_id == ticket.pk else Outcome.CREATED
         )
-        return _save(row, outcome, ticket=message.ticket, message=message)
+        return _save(row, outcome, ticket=message.ticket, message=message), None
     urgent = mail.is_urgent or bool(_URGENT.search(mail.subject))
-    opened = tickets.open_ticket(
+    opened, first = tickets.open_ticket_with_message(
         subject=mail.subject,
         pipeline=mailbox.pipeline,
         channel=Channel.EMAIL,
         actor=sender,
         requester=sender,
-        cc=_parties(mail, sender),
+        cc=_parties(mail, sender, mailbox),
         marked_urgent=urgent,
         **fields,
     )
-    opened = route_ticket(opened, mailbox=mailbox.address, urgent=urgent)
-    first = opened.messages.first()
-    if first is not None and verdict.may_acknowledge:
-        transaction.on_commit(lambda: _acknowledge(first.pk))
-    return _save(row, Outcome.CREATED, ticket=opened, message=first)
+    facts = facts_for_ticket(
+        opened, mailbox=mailbox.address, urgent=urgent, first_message=first
+    )
+    opened = route_ticket(opened, facts=facts)
+    acknowledge = first.pk if first is not None and verdict.may_acknowledge else None
+    return _save(row, Outcome.CREATED, ticket=opened, message=first), acknowledge
 
 
-def _acknowledge(message_id: int) -> None:
-    from ventanilla.channels.mail.jobs import send_acknowledgement
+def _queue_on_commit(recompute: set[int], acknowledge: list[int]) -> None:
+    """Once the ticket work commits, queue its jobs in one transaction (one
+    commit for every job row, not one each): one SLA recomputation for the
+    tickets changed and an acknowledgement per new request."""
+    if not recompute and not acknowledge:
+        return
 
-    send_acknowledgement.enqueue(message_id)
+    def queue() -> None:
+        from ventanilla.channels.mail.jobs import send_acknowledgement
+
+        with transaction.atomic():
+            tickets.queue_sla_recompute(recompute)
+            for message_id in acknowledge:
+                send_acknowledgement.enqueue(message_id)
+
+    transaction.on_commit(queue)
+
+
+# -- many messages at once ---------------------------------------------------
+
+
+def ingest_many(
+    messages: Sequence[tuple[bytes, Mailbox | None]],
+    *,
+    via: Via,
+    batch_size: int = 50,
+) -> list[IngestResult]:
+    """``ingest_raw`` for each (raw, mailbox), in order, amortising commits.
+
+    1. Every message is stored and committed first (``store_many``): from
+       then on none can be lost. A failure to store raises, as in
+       ``ingest_raw``, with nothing of the call processed.
+    2. The new ones are processed ``batch_size`` at a time, one transaction
+       per batch and a savepoint per message: a message that fails is
+       quarantined alone. If the batch itself fails (say, the database
+       went away or a deadlock aborted it), its messages are processed
+       again one by one, each in its own transaction.
+    3. The batch's SLA recomputation is one job, and its acknowledgements
+       are queued in one transaction, once the batch has committed.
+    """
+    rows = store_many(messages, via=via)
+    results: list[IngestResult | None] = [None] * len(rows)
+    pending: list[tuple[int, InboundMessage, bool]] = []
+    for index, (row, created) in enumerate(rows):
+        if not created and row.outcome != Outcome.RECEIVED:
+            results[index] = IngestResult(
+                DUPLICATE, _number(row), row.message_id, row.pk
+            )
+        else:
+            pending.append((index, row, created))
+    size = max(1, batch_size)
+    for start in range(0, len(pending), size):
+        batch = pending[start : start + size]
+        try:
+            done = _process_batch([(row, created) for _index, row, created in batch])
+        except DatabaseError:
+            logger.exception("mail batch failed; processing it message by message")
+            done = [process(row.pk) for _index, row, _created in batch]
+        for (index, _row, _created), result in zip(batch, done, strict=True):
+            results[index] = result
+    return [result for result in results if result is not None]
+
+
+def _process_batch(batch: list[tuple[InboundMessage, bool]]) -> list[IngestResult]:
+    results: list[IngestResult] = []
+    acknowledge: list[int] = []
+    with transaction.atomic(), tickets.gather_sla_recomputes() as recompute:
+        for row, created in batch:
+            try:
+                with transaction.atomic():
+                    result, ack = _process_locked(row.pk, row if created else None)
+            except _Quarantine as stop:
+                result, ack = _finish(row.pk, Outcome.QUARANTINED, stop.reason), None
+            except Exception as exc:
+                logger.exception("inbound message %s could not be processed", row.pk)
+                reason = f"{type(exc).__name__}: {exc}"[:500]
+                result, ack = _finish(row.pk, Outcome.QUARANTINED, reason), None
+            results.append(result)
+            if ack is not None:
+                acknowledge.append(ack)
+        _queue_on_commit(recompute, acknowledge)
+    return results
+
+
+def store_many(
+    messages: Sequence[tuple[bytes, Mailbox | None]], *, via: Via, chunk: int = 100
+) -> list[tuple[InboundMessage, bool]]:
+    """Step 1 for many messages: the same as ``store_raw`` for each, in
+    order, with one durable commit per ``chunk`` new messages.
+
+    Known hashes are looked up in one query per chunk; the new rows are
+    inserted together. If a chunk's insert fails on the unique hash (the
+    same bytes arriving concurrently), that chunk is stored one by one.
+    """
+    stored: list[tuple[InboundMessage, bool]] = []
+    for start in range(0, len(messages), chunk):
+        part = messages[start : start + chunk]
+        digests = [raw_sha256(raw) for raw, _mailbox in part]
+        known = {
+            row.sha256: row
+            for row in InboundMessage.objects.defer("raw")
+            .select_related("ticket")
+            .filter(sha256__in=set(digests))
+        }
+        new: dict[str, InboundMessage] = {}
+        for (raw, mailbox), digest in zip(part, digests, strict=True):
+            if digest not in known and digest not in new:
+                new[digest] = InboundMessage(
+                    **_new_row(raw, digest, mailbox=mailbox, via=via)
+                )
+        if new:
+            try:
+                with _durable(), transaction.atomic():
+                    InboundMessage.objects.bulk_create(list(new.values()))
+            except IntegrityError:
+                stored += [
+                    store_raw(raw, mailbox=mailbox, via=via) for raw, mailbox in part
+                ]
+                continue
+        seen: set[str] = set()
+        for digest in digests:
+            if digest in new and digest not in seen:
+                stored.append((new[digest], True))
+                seen.add(digest)
+            else:
+                stored.append((known.get(digest) or new[digest], False))
+    return stored
 
 
 def bulk_admitted(mail: ParsedMail, mailbox: Mailbox) -> bool:
@@ -267,41 +470,40 @@ def bulk_admitted(mail: ParsedMail, mailbox: Mailbox) -> bool:
 def _noise(
     mail: ParsedMail, row: InboundMessage, verdict: loops.LoopVerdict
 ) -> str | None:
-    """Why this message must not open a ticket, or None (R-CAP-6)."""
+    """Why this message must not open a ticket or be added, or None.
+
+    1. Loop control (R-CAP-6): auto-replies, bounces and bulk mail, and a
+       storm of messages from one sender.
+    2. The same Message-ID with other bytes: a redelivery or a copy sent
+       to two of our mailboxes. Kept, but not added twice.
+
+    Both counts come from one query.
+    """
     if verdict.kind in loops.NEVER_OPENS_TICKETS:
         return f"{verdict.kind}: {verdict.reason}"
     window = timedelta(minutes=settings.VENTANILLA_MAIL_STORM_WINDOW_MINUTES)
-    recent = (
-        InboundMessage.objects.filter(
-            sender=mail.from_address, received_at__gte=row.received_at - window
+    recent = Q(sender=mail.from_address, received_at__gte=row.received_at - window)
+    counts: dict[str, Any] = {"recent": Count("pk", filter=recent)}
+    where = recent
+    if mail.message_id and not mail.message_id_generated:
+        delivered = Q(
+            message_id=mail.message_id, outcome__in=[Outcome.CREATED, Outcome.APPENDED]
         )
-        .exclude(pk=row.pk)
-        .count()
-    )
-    if recent >= settings.VENTANILLA_MAIL_STORM_MAX:
+        counts["delivered"] = Count("pk", filter=delivered)
+        counts["number"] = Min("ticket__number", filter=delivered)
+        where = recent | delivered
+    found = InboundMessage.objects.filter(where).exclude(pk=row.pk).aggregate(**counts)
+    if found["recent"] >= settings.VENTANILLA_MAIL_STORM_MAX:
         return _("storm: %(count)s messages from %(sender)s in %(minutes)s minutes") % {
-            "count": recent + 1,
+            "count": found["recent"] + 1,
             "sender": mail.from_address,
             "minutes": settings.VENTANILLA_MAIL_STORM_WINDOW_MINUTES,
         }
+    if found.get("delivered"):
+        return _("duplicate Message-ID, already in ticket #%(number)s") % {
+            "number": found["number"] or "?"
+        }
     return None
-
-
-def _already_delivered(message_id: str, row: InboundMessage) -> str | None:
-    """The same Message-ID with other bytes: a redelivery or a copy sent to
-    two of our mailboxes. Kept, but it must not add the message twice."""
-    first = (
-        InboundMessage.objects.filter(
-            message_id=message_id, outcome__in=[Outcome.CREATED, Outcome.APPENDED]
-        )
-        .exclude(pk=row.pk)
-        .values_list("ticket__number", flat=True)[:1]
-    )
-    if not first:
-        return None
-    return _("duplicate Message-ID, already in ticket #%(number)s") % {
-        "number": first[0] or "?"
-    }
 
 
 def _attachments(mail: ParsedMail) -> tuple[list[NewAttachment], list[str]]:
@@ -335,13 +537,19 @@ def _attachments(mail: ParsedMail) -> tuple[list[NewAttachment], list[str]]:
     return kept, skipped
 
 
-def _parties(mail: ParsedMail, sender: Contact) -> list[Contact]:
+def _parties(mail: ParsedMail, sender: Contact, mailbox: Mailbox) -> list[Contact]:
     """Everyone else the customer wrote to, except our own mailboxes."""
-    ours = set(Mailbox.objects.values_list("address", flat=True))
     addresses = [
-        a for a in (*mail.to, *mail.cc) if a and a not in ours and a != sender.email
+        a
+        for a in dict.fromkeys((*mail.to, *mail.cc))
+        if a and a != sender.email and a != mailbox.address
     ]
-    return [contact_for_address(a) for a in dict.fromkeys(addresses)][:50]
+    if not addresses:
+        return []
+    ours = set(
+        Mailbox.objects.filter(address__in=addresses).values_list("address", flat=True)
+    )
+    return [contact_for_address(a) for a in addresses if a not in ours][:50]
 
 
 def _save(

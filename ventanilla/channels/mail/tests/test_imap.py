@@ -156,34 +156,33 @@ def test_poll_moves_imported_mail_when_a_done_folder_is_set(mailbox, imap_server
 def test_a_message_is_marked_only_after_it_is_committed(
     mailbox, imap_server, monkeypatch
 ):
-    # given a storage failure on the second message
+    # given a storage failure while ingesting the fetched batch
     from ventanilla.channels.mail import imap
 
     _deliver(imap_server, build_mail(subject="Uno"), build_mail(subject="Dos"))
-    real = imap.ingest_raw
-    calls = []
+    real = imap.ingest_many
 
-    def flaky(raw, **kwargs):
-        calls.append(raw)
-        if len(calls) == 2:
-            raise RuntimeError("database is down")
-        return real(raw, **kwargs)
+    def down(messages, **kwargs):
+        raise RuntimeError("database is down")
 
-    monkeypatch.setattr(imap, "ingest_raw", flaky)
+    monkeypatch.setattr(imap, "ingest_many", down)
 
     # when
     with pytest.raises(RuntimeError):
         poll_mailbox(mailbox)
 
-    # then only the first one is marked; the next poll takes the second
+    # then nothing is marked; the next poll takes both
     with _client(imap_server) as client:
         client.select_folder("INBOX")
         flagged = client.search(["KEYWORD", IMPORTED_FLAG.decode()])
-    assert len(flagged) == 1
-    monkeypatch.setattr(imap, "ingest_raw", real)
+    assert flagged == []
+    monkeypatch.setattr(imap, "ingest_many", real)
     mailbox.refresh_from_db()
-    assert poll_mailbox(mailbox).fetched == 1
+    assert poll_mailbox(mailbox).fetched == 2
     assert Ticket.objects.count() == 2
+    with _client(imap_server) as client:
+        client.select_folder("INBOX")
+        assert len(client.search(["KEYWORD", IMPORTED_FLAG.decode()])) == 2
 
 
 def test_a_new_uidvalidity_starts_over_without_duplicates(mailbox, imap_server):

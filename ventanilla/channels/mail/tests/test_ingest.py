@@ -294,7 +294,7 @@ def test_an_unexpected_failure_while_processing_quarantines_with_the_reason(
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest.tickets, "open_ticket", broken)
+    monkeypatch.setattr(ingest.tickets, "open_ticket_with_message", broken)
 
     result = _ingest(build_mail(), finanzas_mailbox)
 

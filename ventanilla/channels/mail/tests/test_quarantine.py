@@ -21,18 +21,18 @@ def test_a_quarantined_message_is_processed_again_after_the_fix(
     finanzas_mailbox, monkeypatch
 ):
     # given a message that failed because of a bug
-    real = ingest.tickets.open_ticket
+    real = ingest.tickets.open_ticket_with_message
 
     def broken(**kwargs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(ingest.tickets, "open_ticket", broken)
+    monkeypatch.setattr(ingest.tickets, "open_ticket_with_message", broken)
     failed = ingest_raw(build_mail(), mailbox=finanzas_mailbox, via=Via.PIPE)
     row = InboundMessage.objects.get(pk=failed.inbound_id)
     assert list(quarantined()) == [row]
 
     # when the bug is fixed and the message retried
-    monkeypatch.setattr(ingest.tickets, "open_ticket", real)
+    monkeypatch.setattr(ingest.tickets, "open_ticket_with_message", real)
     result = retry_inbound(row)
 
     # then it becomes a ticket and leaves the quarantine
