@@ -16,6 +16,8 @@ from playwright.sync_api import Page, expect
 
 from ventanilla.demo.organisation import DEMO_PASSWORD, build_organisation
 from ventanilla.demo.tickets import generate_tickets
+from ventanilla.sla.actions import recompute_all
+from ventanilla.sla.demo import install_demo_sla
 
 FOLDER = os.environ.get("VENTANILLA_SCREENSHOTS_DIR", "")
 
@@ -40,7 +42,9 @@ def browser_context_args(browser_context_args):
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     build_organisation()
+    install_demo_sla()
     generate_tickets(count=160, days=30)
+    recompute_all()
 
 
 def _sign_in(page: Page, url: str, username: str) -> None:
@@ -88,6 +92,9 @@ def test_screenshots_of_the_main_pages(page: Page, live_server, demo):
     page.locator(".tabs a[href='?tab=history']").click()
     expect(page.locator("table.trail")).to_be_visible()
     page.screenshot(path=str(folder / "desk-ticket-history.png"))
+    page.locator(".tabs a[href='?tab=timeline']").click()
+    expect(page.locator("ol.timeline")).to_be_visible()
+    page.screenshot(path=str(folder / "desk-ticket-timeline.png"))
 
     page.goto(f"{live_server.url}/desk/tickets/new/")
     page.fill("#contact-search", "salas")
