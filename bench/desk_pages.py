@@ -21,7 +21,9 @@ ticket page (a random visible ticket each time).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -52,6 +54,11 @@ def main() -> None:
     parser.add_argument("--pages", default="")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show-sql", action="store_true")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile the timed requests of each page; print the top functions",
+    )
     parser.add_argument(
         "--pg-options",
         default="",
@@ -129,12 +136,18 @@ def main() -> None:
             times: list[float] = []
             sql_share: list[float] = []
             queries = 0
+            profiler = cProfile.Profile() if args.profile else None
             for index in range(args.warmup + args.requests):
                 url = url_for()
+                profiling = profiler is not None and index >= args.warmup
                 with CaptureQueriesContext(connection) as captured:
+                    if profiling:
+                        profiler.enable()
                     start = time.perf_counter()
                     response = client.get(url)
                     elapsed = time.perf_counter() - start
+                    if profiling:
+                        profiler.disable()
                 if response.status_code != 200:
                     sys.exit(f"{url}: HTTP {response.status_code}")
                 if index < args.warmup:
@@ -150,6 +163,10 @@ def main() -> None:
                         print(
                             f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}"
                         )
+            if profiler is not None:
+                stats = pstats.Stats(profiler)
+                stats.sort_stats("cumulative").print_stats(40)
+                stats.sort_stats("tottime").print_stats(25)
             results.append(
                 (
                     username,

@@ -749,15 +749,23 @@ def load_tickets(
                 computed_at=now,
             )
             slas.append(tuple(s[c] for c in s_cols))
-            # The queue's due time, as ``sla.actions._write_due_times``
-            # writes it: the pending first response's, else the resolution's.
+            # The queue's times, as ``sla.actions._write_due_times`` writes
+            # them: the pending first response's due time, else the
+            # resolution's; the earliest warning time of the pending ones.
             pending = ("running", "warning", "breached")
-            if active and not classified and s["first_response_state"] in pending:
+            first_pending = (
+                active and not classified and s["first_response_state"] in pending
+            )
+            resolution_pending = active and s["resolution_state"] in pending
+            if first_pending:
                 t["sla_due_at"] = first_due
-            elif active and s["resolution_state"] in pending:
+            elif resolution_pending:
                 t["sla_due_at"] = due
             else:
                 t["sla_due_at"] = NO_SLA_DUE
+            warns = [s["first_response_warn_at"]] if first_pending else []
+            warns += [s["resolution_warn_at"]] if resolution_pending else []
+            t["sla_warn_at"] = min(warns, default=NO_SLA_DUE)
             tickets.append(tuple(t[c] for c in t_cols))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL session_replication_role = replica")

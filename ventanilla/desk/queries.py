@@ -43,7 +43,6 @@ from ventanilla.pipelines.models import (
 )
 from ventanilla.routing.models import Tag, TicketTag
 from ventanilla.search import queries as search
-from ventanilla.sla.models import SlaState, TicketSla
 from ventanilla.tickets.models import NO_SLA_DUE, Attachment, Ticket
 
 # Stages a queue shows unless the user asks for another status.
@@ -71,8 +70,6 @@ QUEUE_RELATED = (
 )
 PAGE_SIZE = 50
 BOARD_CARDS_PER_STAGE = 40
-# SLA targets whose clock runs (a paused or met target has no due time).
-PENDING_SLA = (SlaState.RUNNING, SlaState.WARNING, SlaState.BREACHED)
 # Tickets without a running SLA sort after every due time (the value stored
 # in ``Ticket.sla_due_at`` for them).
 NO_DUE = NO_SLA_DUE
@@ -110,28 +107,18 @@ def warning_window() -> dt.timedelta:
 
 
 def breaching(stages: StageIds, now: dt.datetime | None = None) -> Q:
-    """Active SLA targets already breached, past their warning time, or due
+    """Active tickets whose SLA is breached, past its warning time, or due
     within the warning window.
 
-    The at-risk clocks are found from the SLA side (its due and warn-time
-    indexes), then matched to tickets: few tickets are at risk at once.
-    ``Ticket.sla_due_at`` alone cannot say it: a target warned long before
-    it is due (80 % of five days) is at risk with a due time far ahead.
+    Both times are kept on the ticket by ``sla.actions`` (the earliest
+    warning time and the next due time of its pending targets, sentinels
+    when no clock runs), so the condition is two index ranges. A target
+    has a warning time no later than its due time, so a breached one is
+    always past its warning time too.
     """
     now = now or timezone.now()
-    horizon = now + warning_window()
-    at_risk = Q()
-    for target, done in (
-        ("first_response", "first_response_at"),
-        ("resolution", "resolved_at"),
-    ):
-        at_risk |= Q(
-            Q(**{f"{target}_due_at__lte": horizon})
-            | Q(**{f"{target}_warn_at__lte": now}),
-            **{f"{target}_state__in": PENDING_SLA, f"ticket__{done}__isnull": True},
-        )
-    clocks = TicketSla.objects.filter(at_risk, is_active=True).values("ticket_id")
-    return _in_kinds(stages, ACTIVE_KINDS) & Q(id__in=clocks)
+    at_risk = Q(sla_warn_at__lte=now) | Q(sla_due_at__lte=now + warning_window())
+    return _in_kinds(stages, ACTIVE_KINDS) & at_risk
 
 
 def _unclassified() -> Q:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Least
 from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -374,32 +374,51 @@ def _sla_row(
 _PENDING = (SlaState.RUNNING, SlaState.WARNING, SlaState.BREACHED)
 
 
+_TARGETS = (("first_response", "first_response_at"), ("resolution", "resolved_at"))
+
+
+def _pending(target: str, done: str) -> Q:
+    """The target's clock runs: live state, its event not yet happened."""
+    return Q(
+        IsNull(OuterRef(done), True),
+        **{f"{target}_state__in": _PENDING},
+        **{f"{target}_due_at__isnull": False},
+    )
+
+
 def _write_due_times(ticket_ids: Sequence[int]) -> None:
-    """Copy the tickets' next SLA due time onto ``Ticket.sla_due_at`` (the
-    desk's queue order), one UPDATE for the batch: the first response's
-    while it is pending (live state, not yet answered), else the
-    resolution's (not yet resolved), else ``NO_SLA_DUE`` (no running clock,
-    or no SLA row)."""
+    """Copy the queue's SLA times onto the tickets, one UPDATE for the batch.
+
+    ``Ticket.sla_due_at`` (the desk's queue order): the first response's due
+    time while it is pending, else the resolution's (not yet resolved).
+    ``Ticket.sla_warn_at`` (the "SLA at risk" queue): the earliest warning
+    time of the pending targets (their due time when they have none).
+    Either is ``NO_SLA_DUE`` when no clock runs or there is no SLA row.
+    """
     due = Case(
         *(
-            When(
-                Q(
-                    IsNull(OuterRef(done), True),
-                    **{f"{target}_state__in": _PENDING},
-                    **{f"{target}_due_at__isnull": False},
-                ),
-                then=F(f"{target}_due_at"),
-            )
-            for target, done in (
-                ("first_response", "first_response_at"),
-                ("resolution", "resolved_at"),
-            )
+            When(_pending(target, done), then=F(f"{target}_due_at"))
+            for target, done in _TARGETS
         ),
         default=Value(NO_SLA_DUE),
     )
+    first_warn, resolution_warn = (
+        Case(
+            When(
+                _pending(target, done),
+                then=Coalesce(F(f"{target}_warn_at"), F(f"{target}_due_at")),
+            ),
+            default=Value(NO_SLA_DUE),
+        )
+        for target, done in _TARGETS
+    )
     row = TicketSla.objects.filter(ticket=OuterRef("pk"), is_active=True)
     Ticket.objects.filter(pk__in=list(ticket_ids)).update(
-        sla_due_at=Coalesce(Subquery(row.values_list(due)[:1]), Value(NO_SLA_DUE))
+        sla_due_at=Coalesce(Subquery(row.values_list(due)[:1]), Value(NO_SLA_DUE)),
+        sla_warn_at=Coalesce(
+            Subquery(row.values_list(Least(first_warn, resolution_warn))[:1]),
+            Value(NO_SLA_DUE),
+        ),
     )
 
 

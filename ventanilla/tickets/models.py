@@ -169,6 +169,12 @@ class Ticket(TimestampedModel):
     sla_due_at = models.DateTimeField(
         _("next SLA due time"), default=NO_SLA_DUE, editable=False
     )
+    # The earliest warning time of the ticket's pending SLA targets (the
+    # "SLA at risk" queue is ``sla_warn_at <= now``, an index range rather
+    # than a search through the SLA rows). Written with ``sla_due_at``.
+    sla_warn_at = models.DateTimeField(
+        _("next SLA warning time"), default=NO_SLA_DUE, editable=False
+    )
 
     class Meta:
         ordering = ["-number"]
@@ -194,6 +200,9 @@ class Ticket(TimestampedModel):
                 fields=["pipeline", "priority_rank", "sla_due_at", "created_at", "id"],
                 name="ticket_pipeline_order_idx",
             ),
+            # The "SLA at risk" queue: warned, or due within the desk's window.
+            models.Index(fields=["sla_warn_at"], name="ticket_sla_warn_idx"),
+            models.Index(fields=["sla_due_at"], name="ticket_sla_due_idx"),
             # The sidebar's counts, from the index alone.
             models.Index(
                 fields=["stage", "pipeline", "owner"], name="ticket_counts_idx"

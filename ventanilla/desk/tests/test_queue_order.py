@@ -159,6 +159,11 @@ def test_sla_due_follows_recomputation_answer_and_resolution(
     row = TicketSla.objects.get(pk=ticket.pk)
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == row.first_response_due_at
     assert row.first_response_due_at == at(11, 0)
+    # the earliest warning of the two pending targets: the first response's
+    assert row.first_response_warn_at is not None
+    assert row.resolution_warn_at is not None
+    assert row.first_response_warn_at < row.resolution_warn_at
+    assert Ticket.objects.get(pk=ticket.pk).sla_warn_at == row.first_response_warn_at
 
     # answered: the resolution's due time is next
     with time_machine.travel(at(10, 0), tick=False):
@@ -167,6 +172,7 @@ def test_sla_due_follows_recomputation_answer_and_resolution(
     row = TicketSla.objects.get(pk=ticket.pk)
     assert row.resolution_due_at is not None
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == row.resolution_due_at
+    assert Ticket.objects.get(pk=ticket.pk).sla_warn_at == row.resolution_warn_at
 
     # resolved: no clock runs any more
     with time_machine.travel(at(10, 30), tick=False):
@@ -177,6 +183,7 @@ def test_sla_due_follows_recomputation_answer_and_resolution(
         )
     sla.recompute(ticket.pk, now=at(10, 30))
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == NO_SLA_DUE
+    assert Ticket.objects.get(pk=ticket.pk).sla_warn_at == NO_SLA_DUE
 
 
 def test_a_waiting_ticket_has_no_due_time_until_it_is_back(
@@ -200,6 +207,7 @@ def test_a_waiting_ticket_has_no_due_time_until_it_is_back(
         )
     sla.recompute(ticket.pk, now=at(9, 45))
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at == NO_SLA_DUE
+    assert Ticket.objects.get(pk=ticket.pk).sla_warn_at == NO_SLA_DUE
     with time_machine.travel(at(10, 0), tick=False):
         actions.change_stage(
             Ticket.objects.get(pk=ticket.pk),
@@ -208,6 +216,7 @@ def test_a_waiting_ticket_has_no_due_time_until_it_is_back(
         )
     sla.recompute(ticket.pk, now=at(10, 0))
     assert Ticket.objects.get(pk=ticket.pk).sla_due_at < NO_SLA_DUE
+    assert Ticket.objects.get(pk=ticket.pk).sla_warn_at < NO_SLA_DUE
 
 
 # The "mine" queue: session, user, agent, stage ids and page rows, the
