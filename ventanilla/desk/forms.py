@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from ventanilla.desk import queries
+from ventanilla.desk.catalogue import Catalogue, agents, priorities, reasons, teams
 from ventanilla.desk.queries import QueueFilter
 from ventanilla.directory.access import AnyUser, visible_pipelines
 from ventanilla.directory.models import Team
@@ -74,9 +75,19 @@ def _blank(choices: Any) -> list[tuple[str, str]]:
     return [("", "—"), *choices]
 
 
+# Django's select template includes a template per option; the desk's
+# selects (forty stages, every agent) render their options inline instead,
+# a third of a queue page's time otherwise. Options carry no attributes but
+# ``selected``, which this template writes.
+SELECT_TEMPLATE = "desk/widgets/select.html"
+
+
 def _empty_labels(form: forms.Form, text: Any) -> None:
-    """Name the empty option of every select that still has Django's dashes."""
+    """Name the empty option of every select that still has Django's dashes
+    (and render every select with ``SELECT_TEMPLATE``)."""
     for field in form.fields.values():
+        if type(field.widget) in (forms.Select, forms.SelectMultiple):
+            field.widget.template_name = SELECT_TEMPLATE
         if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
             if set(str(field.empty_label)) == {"-"}:
                 field.empty_label = text
@@ -84,6 +95,18 @@ def _empty_labels(form: forms.Form, text: Any) -> None:
             choices = list(cast(Iterable[Any], field.choices))
             if choices and choices[0][0] == "":
                 field.choices = [("", text), *choices[1:]]
+
+
+def _offer(form: forms.Form, name: str, rows: Iterable[Any]) -> None:
+    """Give the select ``name`` the options ``rows`` (already read, from the
+    page's catalogue) instead of running its queryset to render; the
+    queryset still validates what comes back."""
+    field = cast("forms.ModelChoiceField[Any]", form.fields[name])
+    blank = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = [
+        *blank,
+        *((row.pk, field.label_from_instance(row)) for row in rows),
+    ]
 
 
 # -- queues ------------------------------------------------------------------
@@ -110,17 +133,15 @@ class QueueFilterForm(forms.Form):
     owner = AgentChoiceField(
         label=_("Owner"), queryset=User.objects.none(), required=False
     )
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=queries.teams(), required=False
-    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=teams(), required=False)
     priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=queries.priorities(), required=False
+        label=_("Priority"), queryset=priorities(), required=False
     )
     type = TypeChoiceField(
         label=_("Type"), queryset=TicketType.objects.none(), required=False
     )
     reason = forms.ModelChoiceField(
-        label=_("Reason"), queryset=queries.reasons(), required=False
+        label=_("Reason"), queryset=reasons(), required=False
     )
     scope = forms.ChoiceField(
         label=_("Scope"), choices=_blank(Scope.choices), required=False
@@ -141,14 +162,29 @@ class QueueFilterForm(forms.Form):
     )
     updated_to = forms.DateField(label=_("to"), required=False, widget=DateInput)
 
-    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: AnyUser,
+        catalogue: Catalogue | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         pipelines = visible_pipelines(user)
         self.fields["pipeline"].queryset = pipelines  # type: ignore[attr-defined]
         self.fields["stage"].queryset = queries.stages_of(pipelines)  # type: ignore[attr-defined]
         self.fields["type"].queryset = queries.types_of(pipelines)  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = queries.agents()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = agents()  # type: ignore[attr-defined]
         _empty_labels(self, _("Any"))
+        if catalogue is not None:
+            _offer(self, "pipeline", catalogue.pipelines)
+            _offer(self, "stage", catalogue.visible_stages())
+            _offer(self, "type", catalogue.visible_types())
+            _offer(self, "owner", catalogue.agents)
+            _offer(self, "team", catalogue.teams)
+            _offer(self, "priority", catalogue.priorities)
+            _offer(self, "reason", catalogue.reasons)
+            _offer(self, "tag", catalogue.tags)
 
     def queue_filter(self, **preset: Any) -> QueueFilter:
         """The filter the form describes, on top of the queue's own preset."""
@@ -235,7 +271,7 @@ class BulkForm(forms.Form):
         label=_("Stage"), queryset=Stage.objects.none(), required=False
     )
     priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=queries.priorities(), required=False
+        label=_("Priority"), queryset=priorities(), required=False
     )
     merge = forms.IntegerField(
         label=_("Merge into ticket number"),
@@ -246,11 +282,21 @@ class BulkForm(forms.Form):
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: AnyUser,
+        catalogue: Catalogue | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = queries.agents()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = agents()  # type: ignore[attr-defined]
         self.fields["stage"].queryset = queries.stages_of(visible_pipelines(user))  # type: ignore[attr-defined]
         _empty_labels(self, _("Choose…"))
+        if catalogue is not None:
+            _offer(self, "owner", catalogue.agents)
+            _offer(self, "stage", catalogue.visible_stages())
+            _offer(self, "priority", catalogue.priorities)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -329,17 +375,15 @@ class ClassificationForm(VersionedForm):
         label=_("Type"), queryset=TicketType.objects.none(), required=False
     )
     reason = forms.ModelChoiceField(
-        label=_("Reason"), queryset=queries.reasons(), required=False
+        label=_("Reason"), queryset=reasons(), required=False
     )
     priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=queries.priorities(), required=False
+        label=_("Priority"), queryset=priorities(), required=False
     )
     owner = AgentChoiceField(
         label=_("Owner"), queryset=User.objects.none(), required=False
     )
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=queries.teams(), required=False
-    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=teams(), required=False)
     scope = forms.ChoiceField(label=_("Scope"), choices=Scope.choices)
 
     def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
@@ -349,7 +393,7 @@ class ClassificationForm(VersionedForm):
         initial.setdefault("scope", ticket.scope)
         super().__init__(*args, ticket=ticket, **kwargs)
         self.fields["type"].queryset = ticket.pipeline.types.all()  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = queries.agents()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = agents()  # type: ignore[attr-defined]
 
 
 class MoveForm(VersionedForm):
@@ -387,10 +431,10 @@ class TriageForm(VersionedForm):
         label=_("Type"), queryset=TicketType.objects.none(), required=False
     )
     reason = forms.ModelChoiceField(
-        label=_("Reason"), queryset=queries.reasons(), required=False
+        label=_("Reason"), queryset=reasons(), required=False
     )
     priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=queries.priorities(), required=False
+        label=_("Priority"), queryset=priorities(), required=False
     )
     owner = AgentChoiceField(
         label=_("Owner"), queryset=User.objects.none(), required=False
@@ -405,7 +449,7 @@ class TriageForm(VersionedForm):
         everything = Pipeline.objects.all()
         self.fields["pipeline"].queryset = everything  # type: ignore[attr-defined]
         self.fields["type"].queryset = queries.types_of(everything)  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = queries.agents()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = agents()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -445,10 +489,10 @@ class NewTicketForm(forms.Form):
         label=_("Type"), queryset=TicketType.objects.none(), required=False
     )
     reason = forms.ModelChoiceField(
-        label=_("Reason"), queryset=queries.reasons(), required=False
+        label=_("Reason"), queryset=reasons(), required=False
     )
     priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=queries.priorities(), required=False
+        label=_("Priority"), queryset=priorities(), required=False
     )
     owner = AgentChoiceField(
         label=_("Owner"), queryset=User.objects.none(), required=False
@@ -461,7 +505,7 @@ class NewTicketForm(forms.Form):
         pipelines = visible_pipelines(user)
         self.fields["pipeline"].queryset = pipelines  # type: ignore[attr-defined]
         self.fields["type"].queryset = queries.types_of(pipelines)  # type: ignore[attr-defined]
-        self.fields["owner"].queryset = queries.agents()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = agents()  # type: ignore[attr-defined]
         _empty_labels(self, "—")
 
     def clean(self) -> dict[str, Any]:

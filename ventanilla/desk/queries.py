@@ -30,6 +30,8 @@ from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyp
 from django.db.models.functions import NullIf, RowNumber
 from django.utils import timezone
 
+from ventanilla.desk.catalogue import Catalogue
+from ventanilla.desk.catalogue import catalogue as read_catalogue
 from ventanilla.desk.models import SavedFilter
 from ventanilla.directory.access import AnyUser, visible_pipelines, visible_tickets
 from ventanilla.directory.models import Contact, Team
@@ -68,6 +70,8 @@ QUEUE_RELATED = (
     "requester",
     "company",
 )
+# What queue and search rows join; the rest comes from the catalogue.
+ROW_RELATED = ("requester", "company")
 PAGE_SIZE = 50
 BOARD_CARDS_PER_STAGE = 40
 # Tickets without a running SLA sort after every due time (the value stored
@@ -411,6 +415,7 @@ def queue_page(
     *,
     after: Cursor | None = None,
     limit: int | None = None,
+    catalogue: Catalogue | None = None,
 ) -> QueuePage:
     """One page of a queue, by key set: high priority first, then the
     nearest SLA due time (tickets without a running clock last), then
@@ -425,10 +430,13 @@ def queue_page(
     skipped or repeated when tickets are added meanwhile, and no page costs
     more than the first. Each row carries ``sla_due`` (None without a
     running clock).
+
+    Rows are read with their requester and company; their configuration
+    objects come from ``catalogue`` (read here when not given).
     """
     qs = (
         filtered_tickets(user, flt)
-        .select_related(*QUEUE_RELATED)
+        .select_related(*ROW_RELATED)
         .annotate(sla_due=_sla_due())
     )
     if after is not None:
@@ -442,6 +450,7 @@ def queue_page(
     rows = list(qs.order_by(*QUEUE_ORDER)[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
+    (catalogue or read_catalogue(user)).attach(rows)
     cursor = None
     if more and rows:
         last = rows[-1]
@@ -509,31 +518,12 @@ def triage_tickets(user: AnyUser, *, limit: int = 100) -> list[Ticket]:
 # -- choices for forms -------------------------------------------------------
 
 
-def agents() -> QuerySet[User]:
-    """Active staff who can own tickets, by name."""
-    return User.objects.filter(is_active=True, agent__isnull=False).order_by(
-        "first_name", "last_name", "username"
-    )
-
-
 def stages_of(pipelines: QuerySet[Pipeline]) -> QuerySet[Stage]:
     return Stage.objects.filter(pipeline__in=pipelines).select_related("pipeline")
 
 
 def types_of(pipelines: QuerySet[Pipeline]) -> QuerySet[TicketType]:
     return TicketType.objects.filter(pipeline__in=pipelines).select_related("pipeline")
-
-
-def reasons() -> QuerySet[Reason]:
-    return Reason.objects.all()
-
-
-def priorities() -> QuerySet[Priority]:
-    return Priority.objects.all()
-
-
-def teams() -> QuerySet[Team]:
-    return Team.objects.all()
 
 
 # -- the ticket page ---------------------------------------------------------

@@ -239,10 +239,11 @@ def test_queue_page_queries_do_not_grow_with_tickets(
 
 # session, user, agent, pipeline by slug, stage ids and page rows, navigation
 # (6: pipelines, stage ids, counts per pipeline, personal counts, breaching
-# SLA, saved filters), and
-# the option lists of the filter (7: no pipeline select here), bulk (3) and
-# save-filter (1: the user's teams) forms.
-QUEUE_QUERIES = 23
+# SLA, saved filters), the page's catalogue (8: stages with their pipelines,
+# types, priorities, reasons, teams, tags, agents, visible pipeline ids: the
+# rows' configuration objects and the option lists of the filter and bulk
+# forms) and the save-filter form's teams (1).
+QUEUE_QUERIES = 21
 
 
 def test_nav_counts_are_live_and_scoped(

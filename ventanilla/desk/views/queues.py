@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ventanilla.core.errors import ActionRefused
 from ventanilla.desk import queries
 from ventanilla.desk.actions import bulk_update, delete_filter, save_filter
+from ventanilla.desk.catalogue import catalogue as read_catalogue
 from ventanilla.desk.forms import BulkForm, QueueFilterForm, SaveFilterForm
 from ventanilla.desk.guards import DeskRequest, agent_required
 from ventanilla.desk.queries import Cursor
@@ -43,13 +44,17 @@ def _titles() -> dict[str, str]:
 def _queue(
     request: DeskRequest, *, view: str, pipeline: Pipeline | None
 ) -> HttpResponse:
-    form = QueueFilterForm(request.GET or None, user=request.user)
+    catalogue = read_catalogue(request.user)
+    form = QueueFilterForm(request.GET or None, user=request.user, catalogue=catalogue)
     preset: dict[str, Any] = queries.preset(view, request.user)
     if "owner" in preset:
         preset["owner"] = request.user
     flt = form.queue_filter(**preset, pipeline=pipeline)
     result = queries.queue_page(
-        request.user, flt, after=Cursor.decode(request.GET.get("after", ""))
+        request.user,
+        flt,
+        after=Cursor.decode(request.GET.get("after", "")),
+        catalogue=catalogue,
     )
     params = form.params()
     if pipeline is not None:
@@ -60,7 +65,7 @@ def _queue(
         "pipeline": pipeline,
         "form": form,
         "page": result,
-        "bulk_form": BulkForm(user=request.user),
+        "bulk_form": BulkForm(user=request.user, catalogue=catalogue),
         "save_form": SaveFilterForm(
             user=request.user, initial={"view": view if not pipeline else "all"}
         ),

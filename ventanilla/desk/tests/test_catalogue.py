@@ -1,0 +1,83 @@
+"""The page catalogue: configuration rows read once, set on queue rows and
+offered by the queue's forms."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from ventanilla.desk import queries
+from ventanilla.desk.catalogue import catalogue
+from ventanilla.directory import actions as directory
+from ventanilla.tickets.tests.factories import open_test_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def classified(org, requester, rosario):
+    return open_test_ticket(
+        org.finanzas,
+        requester=requester,
+        type=org.adicion,
+        priority=org.alta,
+        team=org.finanzas_team,
+        owner=rosario,
+    )
+
+
+def test_rows_read_their_configuration_from_the_catalogue_without_queries(
+    rosario, classified, django_assert_num_queries
+):
+    page = queries.queue_page(rosario, queries.QueueFilter())
+    [row] = page.tickets
+    with django_assert_num_queries(0):
+        shown = (
+            row.pipeline.name,
+            row.stage.name,
+            row.stage.kind,
+            row.type.name,
+            row.priority.name,
+            row.owner.get_full_name(),
+            row.team.name,
+            row.requester.name,
+            row.company.name,
+        )
+    assert shown[0] == "Finanzas"
+    assert shown[3:6] == (classified.type.name, "Alta", "Rosario Quispe")
+    assert row.stage == classified.stage
+
+
+def test_an_owner_who_is_no_longer_an_agent_is_read_in_one_query(
+    rosario, alonso, classified, django_assert_num_queries
+):
+    directory.deactivate_user(rosario)
+    page = queries.queue_page(alonso, queries.QueueFilter())
+    assert [t.number for t in page.tickets] == [classified.number]
+    cat = catalogue(alonso)
+    assert rosario.pk not in {user.pk for user in cat.agents}
+    with django_assert_num_queries(1):
+        cat.attach(page.tickets)
+    with django_assert_num_queries(0):
+        assert page.tickets[0].owner.username == "rosario"
+
+
+def test_the_filter_offers_only_visible_pipelines_stages_and_types(
+    as_rosario, org, classified
+):
+    response = as_rosario.get(reverse("desk:queue", args=["all"]))
+    form = response.context["form"]
+    stage_labels = [label for _, label in form.fields["stage"].widget.choices]
+    assert any(label.startswith("Finanzas · ") for label in stage_labels)
+    assert not any(label.startswith("Cobranzas") for label in stage_labels)
+    pipelines = [label for _, label in form.fields["pipeline"].widget.choices]
+    assert pipelines[1:] == ["Finanzas"]
+    html = response.content.decode()
+    assert "Cobranzas · " not in html
+    # the option chosen in the query string comes back selected
+    response = as_rosario.get(
+        reverse("desk:queue", args=["all"]), {"priority": org.alta.pk}
+    )
+    assert f'<option value="{org.alta.pk}" selected>Alta</option>' in (
+        response.content.decode()
+    )
