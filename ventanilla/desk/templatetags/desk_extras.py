@@ -90,7 +90,7 @@ def sla_left(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
     Written in Python rather than with an inclusion template: a queue page
     shows one per row, and a template per row was a tenth of the page."""
     if due is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     now = now or timezone.now()
     late = due <= now
     window = dt.timedelta(minutes=settings.VENTANILLA_DESK_SLA_WARNING_MINUTES)
