@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ventanilla.desk import queries
 from ventanilla.desk.queries import Cursor
+from ventanilla.directory import actions as directory
 from ventanilla.pipelines.models import StageKind
 from ventanilla.tickets import actions
 from ventanilla.tickets.models import Channel
@@ -387,3 +388,22 @@ def test_bulk_ignores_an_offsite_next(as_rosario, classified_ticket, org):
         },
     )
     assert response["Location"] == reverse("desk:home")
+
+
+def test_queue_rows_escape_what_customers_wrote(as_rosario, org, rosario):
+    hostile = directory.create_contact(
+        name='<b onmouseover="x()">Eve</b>', email="eve@example.com"
+    )
+    ticket = open_test_ticket(
+        org.finanzas,
+        requester=hostile,
+        subject="<script>alert(1)</script> & más",
+        priority=org.alta,
+        owner=rosario,
+    )
+    html = as_rosario.get(reverse("desk:queue", args=["all"])).content.decode()
+    assert "<script>alert(1)" not in html and '<b onmouseover="x()">' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; más" in html
+    assert "&lt;b onmouseover=&quot;x()&quot;&gt;Eve&lt;/b&gt;" in html
+    assert f'<a href="/desk/tickets/{ticket.number}/">{ticket.number}</a>' in html
+    assert "Finanzas" in html and "Rosario Quispe" in html
