@@ -110,19 +110,24 @@ def warning_window() -> dt.timedelta:
     return dt.timedelta(minutes=settings.VENTANILLA_DESK_SLA_WARNING_MINUTES)
 
 
-def breaching(stages: StageIds, now: dt.datetime | None = None) -> Q:
-    """Active tickets whose SLA is breached, past its warning time, or due
-    within the warning window.
+def at_risk(now: dt.datetime | None = None) -> Q:
+    """Tickets whose SLA is breached, past its warning time, or due within
+    the warning window.
 
     Both times are kept on the ticket by ``sla.actions`` (the earliest
     warning time and the next due time of its pending targets, sentinels
-    when no clock runs), so the condition is two index ranges. A target
-    has a warning time no later than its due time, so a breached one is
-    always past its warning time too.
+    when no clock runs: a waiting, resolved or closed ticket is never at
+    risk), so the condition is two index ranges. A target has a warning
+    time no later than its due time, so a breached one is always past its
+    warning time too.
     """
     now = now or timezone.now()
-    at_risk = Q(sla_warn_at__lte=now) | Q(sla_due_at__lte=now + warning_window())
-    return _in_kinds(stages, ACTIVE_KINDS) & at_risk
+    return Q(sla_warn_at__lte=now) | Q(sla_due_at__lte=now + warning_window())
+
+
+def breaching(stages: StageIds, now: dt.datetime | None = None) -> Q:
+    """Active tickets at risk (``at_risk``)."""
+    return _in_kinds(stages, ACTIVE_KINDS) & at_risk(now)
 
 
 def _unclassified() -> Q:
@@ -401,7 +406,8 @@ def filter_q(user: AnyUser, flt: QueueFilter, stages: StageIds) -> Q:
     if flt.text:
         q &= search.matching_q(flt.text)
     if flt.breaching:
-        q &= breaching(stages)
+        # The status (active by default) already names the stages.
+        q &= at_risk()
     return q
 
 
