@@ -139,15 +139,15 @@ def main() -> None:
             profiler = cProfile.Profile() if args.profile else None
             for index in range(args.warmup + args.requests):
                 url = url_for()
-                profiling = profiler is not None and index >= args.warmup
+                profiling = profiler if index >= args.warmup else None
                 with CaptureQueriesContext(connection) as captured:
-                    if profiling:
-                        profiler.enable()
+                    if profiling is not None:
+                        profiling.enable()
                     start = time.perf_counter()
                     response = client.get(url)
                     elapsed = time.perf_counter() - start
-                    if profiling:
-                        profiler.disable()
+                    if profiling is not None:
+                        profiling.disable()
                 if response.status_code != 200:
                     sys.exit(f"{url}: HTTP {response.status_code}")
                 if index < args.warmup:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ventanilla.notifications",
     "ventanilla.channels.webform",
     "ventanilla.search",
+    "ventanilla.agenda",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", include("ventanilla.api.urls")),
     path("admin/", admin.site.urls),
     path("forms/", include("ventanilla.channels.webform.urls")),
+    path("agenda/", include("ventanilla.agenda.urls")),
     path("", include("ventanilla.channels.mail.urls")),
 ]

@@ -20,6 +20,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
+from ventanilla.agenda.demo import plan_demo_activities
 from ventanilla.demo import texts
 from ventanilla.demo.office import OfficeCalendar
 from ventanilla.demo.organisation import build_organisation
@@ -258,4 +259,6 @@ def generate_tickets(count: int = 320, *, days: int = 60, seed: int = 42) -> int
         for moment, _plan, _step, action in timeline:
             with time_machine.travel(moment, tick=False):
                 action()
+    # Today's agenda of the agents who own the open tickets.
+    plan_demo_activities()
     return Ticket.objects.count() - before

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ventanilla.agenda.models import ActivityKind
 from ventanilla.tickets.models import Channel, EventKind, Message, Ticket, TicketEvent
 from ventanilla.tickets.queries import history, thread
 
@@ -53,6 +54,43 @@ def _when(value: str) -> str:
     return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
+_ACTIVITY_KINDS = frozenset(
+    {
+        EventKind.ACTIVITY_PLANNED,
+        EventKind.ACTIVITY_UPDATED,
+        EventKind.ACTIVITY_DONE,
+        EventKind.ACTIVITY_REOPENED,
+        EventKind.ACTIVITY_DELETED,
+    }
+)
+# Fields whose old and new values are stored as ISO date-times.
+_WHEN_FIELDS = frozenset({"resolved_at", "activity_due"})
+
+
+def _activity_sentence(event: TicketEvent) -> str:
+    """An activity of the ticket's agenda: its kind in words, and for a
+    plan its due time; the title is the entry's new value, or in the
+    sentence when the change is the due time."""
+    data = event.data or {}
+    raw = data.get("activity_kind", "")
+    values = {
+        "kind": ActivityKind(raw).label if raw in ActivityKind.values else raw,
+        "due": _when(str(data.get("due_at", ""))),
+        "title": data.get("title", ""),
+    }
+    if event.kind == EventKind.ACTIVITY_PLANNED:
+        return _("planned an activity (%(kind)s) due %(due)s") % values
+    if event.kind == EventKind.ACTIVITY_DONE:
+        return _("completed an activity (%(kind)s)") % values
+    if event.kind == EventKind.ACTIVITY_REOPENED:
+        return _("reopened an activity (%(kind)s)") % values
+    if event.kind == EventKind.ACTIVITY_DELETED:
+        return _("deleted an activity (%(kind)s)") % values
+    if event.field == "activity_due":
+        return _("rescheduled the activity “%(title)s”") % values
+    return _("changed an activity (%(kind)s)") % values
+
+
 def _sentence(event: TicketEvent) -> str:
     label = _field_labels().get(event.field, event.field)
     kind = event.kind
@@ -78,6 +116,8 @@ def _sentence(event: TicketEvent) -> str:
     }
     if kind in sentences:
         return sentences[EventKind(kind)]
+    if kind in _ACTIVITY_KINDS:
+        return _activity_sentence(event)
     if kind == EventKind.FIELD_CHANGED:
         if event.new and not event.old:
             return _("set the %(field)s") % {"field": label}
@@ -90,7 +130,7 @@ def _sentence(event: TicketEvent) -> str:
 
 def describe(event: TicketEvent) -> TrailLine:
     old, new = event.old, event.new
-    if event.field == "resolved_at":
+    if event.field in _WHEN_FIELDS:
         old, new = _when(old), _when(new)
     elif event.kind == EventKind.CREATED:
         old = new = ""

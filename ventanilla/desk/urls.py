@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from ventanilla.desk.guards import agent_required
 from ventanilla.desk.signin import DeskLoginView
 from ventanilla.desk.views import (
+    activities,
     files,
     intake,
     profile,
@@ -53,6 +54,22 @@ urlpatterns = [
     path("tickets/<int:number>/move/", ticket.move, name="move"),
     path("tickets/<int:number>/merge/", ticket.merge, name="merge"),
     path("tickets/<int:number>/link/", ticket.link, name="link"),
+    path(
+        "tickets/<int:number>/activities/",
+        ticket.plan_activity,
+        name="plan-activity",
+    ),
+    path("agenda/", activities.agenda_page, name="agenda"),
+    path("agenda/new/", activities.plan_own, name="plan-own-activity"),
+    path("agenda/feed/", activities.renew_feed, name="renew-feed"),
+    path("activities/<int:pk>/done/", activities.complete, name="complete-activity"),
+    path("activities/<int:pk>/reopen/", activities.reopen, name="reopen-activity"),
+    path(
+        "activities/<int:pk>/reschedule/",
+        activities.reschedule,
+        name="reschedule-activity",
+    ),
+    path("activities/<int:pk>/delete/", activities.delete, name="delete-activity"),
     path(
         "tickets/<int:number>/attachments/<int:attachment_id>/",
         files.attachment,

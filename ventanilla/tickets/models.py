@@ -397,6 +397,11 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("SLA at risk")
     SLA_BREACHED = "sla_breached", _("SLA breached")
     SATISFACTION_RATED = "satisfaction_rated", _("Satisfaction rated")
+    ACTIVITY_PLANNED = "activity_planned", _("Activity planned")
+    ACTIVITY_UPDATED = "activity_updated", _("Activity changed")
+    ACTIVITY_DONE = "activity_done", _("Activity done")
+    ACTIVITY_REOPENED = "activity_reopened", _("Activity reopened")
+    ACTIVITY_DELETED = "activity_deleted", _("Activity deleted")
 
 
 class ActorType(models.TextChoices):

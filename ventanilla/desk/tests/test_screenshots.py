@@ -110,3 +110,23 @@ def test_screenshots_of_the_main_pages(page: Page, live_server, demo):
     _sign_in(page, live_server.url, "lucia")
     page.goto(f"{live_server.url}/desk/triage/")
     page.screenshot(path=str(folder / "desk-triage.png"))
+
+
+def test_screenshots_of_the_agenda_and_a_tickets_activities(
+    page: Page, live_server, demo
+):
+    folder = Path(FOLDER)
+    folder.mkdir(parents=True, exist_ok=True)
+    _sign_in(page, live_server.url, "rosario")
+    page.locator("nav#nav").get_by_role("link", name="Mi agenda").click()
+    expect(page.locator(".agenda-layout")).to_be_visible()
+    page.screenshot(path=str(folder / "desk-agenda.png"))
+
+    page.locator(".activity-meta a").first.click()
+    expect(page.locator(".activities")).to_be_visible()
+    form = page.locator("#activity-form")
+    form.get_by_label("Tipo").select_option("meeting")
+    form.get_by_label("Título").fill("Revisar el contrato con el cliente")
+    form.get_by_role("button", name="Planificar").click()
+    expect(page.locator(".activities li[id^=activity-]")).to_have_count(2)
+    page.screenshot(path=str(folder / "desk-activities.png"))

@@ -12,9 +12,14 @@ from typing import Any
 from django import forms
 from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ventanilla.agenda import actions as agenda
+from ventanilla.agenda import queries as agenda_queries
+from ventanilla.agenda.forms import ActivityForm
+from ventanilla.agenda.models import ActivityKind
 from ventanilla.core.errors import ActionRefused
 from ventanilla.desk import actions as desk_actions
 from ventanilla.desk import presence, queries
@@ -44,6 +49,7 @@ TABS = (
     "parties",
     "related",
     "attachments",
+    "activities",
     "timeline",
     "history",
 )
@@ -60,8 +66,30 @@ def _label(name: str) -> str:
     return str(getattr(field, "verbose_name", name))
 
 
+def _activity_form(request: DeskRequest, ticket: Ticket) -> ActivityForm:
+    """A new activity, due by default when the ticket's next SLA target is
+    (else the next business morning); "Convertir en tarea" on the playbook
+    brings the type's required action as its title."""
+    now = timezone.now()
+    initial: dict[str, Any] = {
+        "due_at": agenda_queries.default_due_at(ticket, now=now),
+        "owner": ticket.owner_id,
+    }
+    if request.GET.get("from") == "playbook" and ticket.type and ticket.type.playbook:
+        initial.update(
+            kind=ActivityKind.TASK, title=" ".join(ticket.type.playbook.split())
+        )
+    return ActivityForm(ticket=ticket, initial=initial)
+
+
 def _tab_data(request: DeskRequest, ticket: Ticket, tab: str) -> dict[str, Any]:
     """Only the open tab's rows are read."""
+    if tab == "activities":
+        return {
+            "activities": agenda_queries.ticket_activities(ticket, request.user),
+            "activity_form": _activity_form(request, ticket),
+            "now": timezone.now(),
+        }
     if tab == "interactions":
         return {"thread": list(ticket_queries.thread(ticket, include_notes=True))}
     if tab == "history":
@@ -93,7 +121,6 @@ def _context(
         "move_form": MoveForm(ticket=ticket),
         "merge_form": MergeForm(),
         "link_form": LinkForm(),
-        **bound,
     }
     return {
         "ticket": ticket,
@@ -106,6 +133,7 @@ def _context(
         "sla": sla_of_tickets([ticket.pk]).first(),
         **forms_,
         **_tab_data(request, ticket, tab),
+        **bound,
     }
 
 
@@ -300,3 +328,27 @@ def link(request: DeskRequest, number: int) -> HttpResponse:
         else:
             return go(request, _url(ticket, "related"), _("Tickets linked."))
     return _refused(request, ticket, "link", "related", form)
+
+
+@require_POST
+@agent_required
+def plan_activity(request: DeskRequest, number: int) -> HttpResponse:
+    ticket = access_ticket(request.user, number)
+    form = ActivityForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            agenda.plan_activity(
+                actor=request.user,
+                ticket=ticket,
+                kind=ActivityKind(data["kind"]),
+                title=data["title"],
+                due_at=data["due_at"],
+                owner=data["owner"],
+                notes=data["notes"],
+            )
+        except ActionRefused as refusal:
+            form.add_error(None, refusal)
+        else:
+            return go(request, _url(ticket, "activities"), _("Activity planned."))
+    return _refused(request, ticket, "activity", "activities", form)
