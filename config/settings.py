@@ -273,5 +273,8 @@ VENTANILLA_WEBFORM_TOKEN_MINUTES = env_int("VENTANILLA_WEBFORM_TOKEN_MINUTES", 1
 VENTANILLA_DESK_SLA_WARNING_MINUTES = env_int("VENTANILLA_DESK_SLA_WARNING_MINUTES", 60)
 # The search results page shows the best this-many matches, by rank.
 VENTANILLA_DESK_SEARCH_RESULTS = env_int("VENTANILLA_DESK_SEARCH_RESULTS", 50)
+# ... ranked among the newest this-many matching tickets (a query matching
+# more says so and links to the queue filter that pages through them all).
+VENTANILLA_DESK_SEARCH_CANDIDATES = env_int("VENTANILLA_DESK_SEARCH_CANDIDATES", 200)
 # The sidebar's queue counts are reused for this many seconds (0: never).
 VENTANILLA_DESK_NAV_CACHE_SECONDS = env_int("VENTANILLA_DESK_NAV_CACHE_SECONDS", 15)

@@ -15,7 +15,7 @@ objects on them from here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 from django.contrib.auth.models import User
@@ -32,20 +32,47 @@ from ventanilla.tickets.models import Ticket
 ATTACHED = ("pipeline", "stage", "type", "priority", "owner", "team")
 
 
-@dataclass
 class Catalogue:
     """Every stage (with its pipeline), type, priority, reason, team, tag
-    and active agent, in their display order; the pipelines the user sees."""
+    and active agent, in their display order, and the pipelines ``user``
+    sees. Each table is read on first use, once: rows need five of them,
+    the queue's forms all eight."""
 
-    stages: list[Stage]
-    types: list[TicketType]
-    priorities: list[Priority]
-    reasons: list[Reason]
-    teams: list[Team]
-    tags: list[Tag]
-    agents: list[User]
-    visible: frozenset[int]
-    _by_field: dict[str, dict[int, Model]] = field(default_factory=dict)
+    def __init__(self, user: AnyUser) -> None:
+        self.user = user
+        self._by_field: dict[str, dict[int, Model]] = {}
+
+    @cached_property
+    def stages(self) -> list[Stage]:
+        return list(Stage.objects.select_related("pipeline"))
+
+    @cached_property
+    def types(self) -> list[TicketType]:
+        return list(TicketType.objects.select_related("pipeline"))
+
+    @cached_property
+    def priorities(self) -> list[Priority]:
+        return list(priorities())
+
+    @cached_property
+    def reasons(self) -> list[Reason]:
+        return list(reasons())
+
+    @cached_property
+    def teams(self) -> list[Team]:
+        return list(teams())
+
+    @cached_property
+    def tags(self) -> list[Tag]:
+        return list(Tag.objects.all())
+
+    @cached_property
+    def agents(self) -> list[User]:
+        return list(agents())
+
+    @cached_property
+    def visible(self) -> frozenset[int]:
+        return frozenset(visible_pipelines(self.user).values_list("pk", flat=True))
 
     @property
     def pipelines(self) -> list[Pipeline]:
@@ -121,14 +148,5 @@ def teams() -> QuerySet[Team]:
 
 
 def catalogue(user: AnyUser) -> Catalogue:
-    """The configuration a desk page needs, in eight small queries."""
-    return Catalogue(
-        stages=list(Stage.objects.select_related("pipeline")),
-        types=list(TicketType.objects.select_related("pipeline")),
-        priorities=list(priorities()),
-        reasons=list(reasons()),
-        teams=list(teams()),
-        tags=list(Tag.objects.all()),
-        agents=list(agents()),
-        visible=frozenset(visible_pipelines(user).values_list("pk", flat=True)),
-    )
+    """The configuration a desk page needs, read as it is used."""
+    return Catalogue(user)

@@ -587,20 +587,36 @@ def contact_by_id(contact_id: int) -> Contact | None:
 class SearchResults:
     tickets: Sequence[Ticket]
     more: bool
+    # More tickets matched than were ranked (``candidates``).
+    capped: bool = False
 
 
-def search_results(user: AnyUser, text: str, *, limit: int) -> SearchResults:
+def search_results(
+    user: AnyUser,
+    text: str,
+    *,
+    limit: int,
+    candidates: int,
+    catalogue: Catalogue | None = None,
+) -> SearchResults:
     """The best ``limit`` visible tickets for ``text``, by rank then
-    recency, with their SLA due time. One query.
+    recency, with their SLA due time, ranked among the newest
+    ``candidates`` matches.
 
-    A bounded top-N rather than pages: ranking needs every match scored
+    A bounded top-N rather than pages: ranking needs every candidate scored
     before the first row is known, so a second page would cost as much as
     the first; past the best matches, narrowing the words (or the ``q``
-    filter of a queue, which pages by key set) serves better.
+    filter of a queue, which pages by key set through every match) serves
+    better. Ranking every match of common words in a large desk takes
+    seconds (``bench/RESULTS.md``), so only the newest ``candidates`` are
+    ranked, and the page says when more matched.
     """
+    ids = search.newest_matches(visible_tickets(user), text, limit=candidates)
     rows = list(
-        search.search_tickets(visible_tickets(user), text)
-        .select_related(*QUEUE_RELATED)
+        search.search_tickets(Ticket.objects.filter(id__in=ids), text)
+        .select_related(*ROW_RELATED)
         .annotate(sla_due=_sla_due())[: limit + 1]
     )
-    return SearchResults(rows[:limit], len(rows) > limit)
+    (catalogue or read_catalogue(user)).attach(rows)
+    capped = len(ids) >= candidates
+    return SearchResults(rows[:limit], len(rows) > limit or capped, capped)

@@ -101,6 +101,36 @@ def test_results_are_bounded_and_say_so(as_rosario, org, requester, settings):
     assert b"?q=pagare" in response.content
 
 
+def test_only_the_newest_matches_are_ranked_and_the_page_says_so(
+    as_rosario, org, requester, settings
+):
+    settings.VENTANILLA_DESK_SEARCH_CANDIDATES = 3
+    # The oldest is the best match (the word twice, in the subject too)...
+    best = open_test_ticket(
+        org.finanzas, requester=requester, subject="Pagaré pagaré vencido"
+    )
+    newer = [
+        open_test_ticket(
+            org.finanzas,
+            requester=requester,
+            subject=f"Consulta {index}",
+            body_text=f"Sobre un pagaré, consulta {index}",
+        )
+        for index in range(3)
+    ]
+    response = as_rosario.get(reverse("desk:search"), {"q": "pagare"})
+    # ... but only the newest three are ranked.
+    assert set(_results(response)) == {t.number for t in newer}
+    results = response.context["results"]
+    assert results.capped is True and results.more is True
+    assert "los 3 más recientes".encode() in response.content
+
+    settings.VENTANILLA_DESK_SEARCH_CANDIDATES = 10
+    response = as_rosario.get(reverse("desk:search"), {"q": "pagare"})
+    assert _results(response)[0] == best.number
+    assert response.context["results"].capped is False
+
+
 def test_search_page_queries_do_not_grow_with_results(
     as_rosario, org, requester, django_assert_num_queries
 ):
@@ -116,8 +146,10 @@ def test_search_page_queries_do_not_grow_with_results(
     assert len(_results(response)) == 11
 
 
-# session, user, agent, results (one query), navigation (6).
-SEARCH_QUERIES = 10
+# session, user, agent, the newest matching ids, their best ranked rows,
+# the catalogue tables rows need (5: stages with pipelines, types,
+# priorities, teams, agents), navigation (6).
+SEARCH_QUERIES = 16
 
 
 def test_queue_filter_q_keeps_queue_order_and_pages(as_rosario, org, found):

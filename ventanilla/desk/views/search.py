@@ -20,7 +20,10 @@ def search(request: DeskRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:MAX_QUERY]
     results = (
         queries.search_results(
-            request.user, text, limit=settings.VENTANILLA_DESK_SEARCH_RESULTS
+            request.user,
+            text,
+            limit=settings.VENTANILLA_DESK_SEARCH_RESULTS,
+            candidates=settings.VENTANILLA_DESK_SEARCH_CANDIDATES,
         )
         if text
         else None
@@ -33,6 +36,7 @@ def search(request: DeskRequest) -> HttpResponse:
             "search_text": text,
             "results": results,
             "limit": settings.VENTANILLA_DESK_SEARCH_RESULTS,
+            "candidates": settings.VENTANILLA_DESK_SEARCH_CANDIDATES,
             "now": timezone.now(),
         },
     )
