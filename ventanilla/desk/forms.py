@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
@@ -97,16 +97,18 @@ def _empty_labels(form: forms.Form, text: Any) -> None:
                 field.choices = [("", text), *choices[1:]]
 
 
-def _offer(form: forms.Form, name: str, rows: Iterable[Any]) -> None:
-    """Give the select ``name`` the options ``rows`` (already read, from the
-    page's catalogue) instead of running its queryset to render; the
-    queryset still validates what comes back."""
+def _offer(form: forms.Form, name: str, rows: Callable[[], Iterable[Any]]) -> None:
+    """Give the select ``name`` the options ``rows()`` (from the page's
+    catalogue, read when the select is rendered) instead of running its
+    queryset to render; the queryset still validates what comes back."""
     field = cast("forms.ModelChoiceField[Any]", form.fields[name])
     blank = [] if field.empty_label is None else [("", field.empty_label)]
-    field.widget.choices = [
-        *blank,
-        *((row.pk, field.label_from_instance(row)) for row in rows),
-    ]
+    label = field.label_from_instance
+
+    def options() -> list[tuple[Any, Any]]:
+        return [*blank, *((row.pk, label(row)) for row in rows())]
+
+    field.widget.choices = options
 
 
 # -- queues ------------------------------------------------------------------
@@ -177,14 +179,14 @@ class QueueFilterForm(forms.Form):
         self.fields["owner"].queryset = agents()  # type: ignore[attr-defined]
         _empty_labels(self, _("Any"))
         if catalogue is not None:
-            _offer(self, "pipeline", catalogue.pipelines)
-            _offer(self, "stage", catalogue.visible_stages())
-            _offer(self, "type", catalogue.visible_types())
-            _offer(self, "owner", catalogue.agents)
-            _offer(self, "team", catalogue.teams)
-            _offer(self, "priority", catalogue.priorities)
-            _offer(self, "reason", catalogue.reasons)
-            _offer(self, "tag", catalogue.tags)
+            _offer(self, "pipeline", lambda: catalogue.pipelines)
+            _offer(self, "stage", lambda: catalogue.visible_stages())
+            _offer(self, "type", lambda: catalogue.visible_types())
+            _offer(self, "owner", lambda: catalogue.agents)
+            _offer(self, "team", lambda: catalogue.teams)
+            _offer(self, "priority", lambda: catalogue.priorities)
+            _offer(self, "reason", lambda: catalogue.reasons)
+            _offer(self, "tag", lambda: catalogue.tags)
 
     def queue_filter(self, **preset: Any) -> QueueFilter:
         """The filter the form describes, on top of the queue's own preset."""
@@ -294,9 +296,9 @@ class BulkForm(forms.Form):
         self.fields["stage"].queryset = queries.stages_of(visible_pipelines(user))  # type: ignore[attr-defined]
         _empty_labels(self, _("Choose…"))
         if catalogue is not None:
-            _offer(self, "owner", catalogue.agents)
-            _offer(self, "stage", catalogue.visible_stages())
-            _offer(self, "priority", catalogue.priorities)
+            _offer(self, "owner", lambda: catalogue.agents)
+            _offer(self, "stage", lambda: catalogue.visible_stages())
+            _offer(self, "priority", lambda: catalogue.priorities)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -220,6 +220,27 @@ def test_rosario_replies_and_moves_to_customer_action_in_one_submit(
     expect(entry.locator(".old")).to_have_text("En proceso")
 
 
+def test_the_filter_panel_arrives_when_opened_and_filters_the_queue(
+    page: Page, live_server, office, org
+):
+    _sign_in(page, live_server.url, "rosario")
+    page.goto(f"{live_server.url}/desk/pipelines/{org.finanzas.slug}/")
+    rows = page.locator("table.tickets tbody tr")
+    expect(rows).to_have_count(8)
+    expect(page.locator("#queue-filters")).to_have_count(0)
+    # "/" opens the panel; its fields arrive and the first one has the focus
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    expect(page.locator("#queue-filters")).to_be_visible()
+    expect(page.locator("#queue-filters #id_q")).to_be_focused()
+    page.select_option("#queue-filters select[name=priority]", label="Alta")
+    page.locator("#queue-filters button[type=submit]").click()
+    expect(page.locator("details.filters .count")).to_have_text("1")
+    expect(rows.first).to_contain_text("Alta")
+    for row in rows.all():
+        expect(row.locator(".prio")).to_have_text("Alta")
+
+
 def test_board_and_phone_layout(page: Page, live_server, office, shots, org):
     _sign_in(page, live_server.url, "rosario")
     page.goto(f"{live_server.url}/desk/pipelines/{org.finanzas.slug}/board/")

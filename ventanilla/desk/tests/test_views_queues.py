@@ -240,11 +240,11 @@ def test_queue_page_queries_do_not_grow_with_tickets(
 
 # session, user, agent, pipeline by slug, stage ids and page rows, navigation
 # (6: pipelines, stage ids, counts per pipeline, personal counts, breaching
-# SLA, saved filters), the page's catalogue (8: stages with their pipelines,
-# types, priorities, reasons, teams, tags, agents, visible pipeline ids: the
-# rows' configuration objects and the option lists of the filter and bulk
-# forms) and the save-filter form's teams (1).
-QUEUE_QUERIES = 21
+# SLA, saved filters) and the page's catalogue (6: stages with their
+# pipelines, types, priorities, teams, agents, visible pipeline ids: the
+# rows' configuration objects and the bulk form's options). The filter
+# panel is read when opened (``test_the_filter_panel_is_read_when_opened``).
+QUEUE_QUERIES = 18
 
 
 def test_nav_counts_are_live_and_scoped(
@@ -407,3 +407,20 @@ def test_queue_rows_escape_what_customers_wrote(as_rosario, org, rosario):
     assert "&lt;b onmouseover=&quot;x()&quot;&gt;Eve&lt;/b&gt;" in html
     assert f'<a href="/desk/tickets/{ticket.number}/">{ticket.number}</a>' in html
     assert "Finanzas" in html and "Rosario Quispe" in html
+
+
+def test_the_filter_panel_is_read_when_opened(as_rosario, org, spread):
+    url = reverse("desk:queue", args=["all"])
+    html = as_rosario.get(url).content.decode()
+    assert 'id="queue-filters"' not in html
+    assert 'hx-get="?panel=filters"' in html
+    panel = as_rosario.get(url, {"panel": "filters"}, HTTP_HX_REQUEST="true")
+    body = panel.content.decode()
+    assert 'id="queue-filters"' in body and "<html" not in body
+    assert "Finanzas · " in body and "Cobranzas · " not in body
+    assert f'name="next" value="{url}"' in body
+    assert 'id="bulk"' not in body  # no rows, no bulk form: the panel only
+    # An active filter shows the panel open, in the page.
+    html = as_rosario.get(url, {"priority": org.alta.pk}).content.decode()
+    assert 'id="queue-filters"' in html and "<details class=\"filters\" open>" in html
+    assert f'<option value="{org.alta.pk}" selected>Alta</option>' in html

@@ -50,26 +50,34 @@ def _queue(
     if "owner" in preset:
         preset["owner"] = request.user
     flt = form.queue_filter(**preset, pipeline=pipeline)
+    params = form.params()
+    if pipeline is not None:
+        params["pipeline"] = str(pipeline.pk)
+    query = request.GET.copy()
+    query.pop("panel", None)
+    context = {
+        "view": view,
+        "pipeline": pipeline,
+        "form": form,
+        "save_form": SaveFilterForm(
+            user=request.user, initial={"view": view if not pipeline else "all"}
+        ),
+        "params": params,
+        "here": f"{request.path}?{query.urlencode()}" if query else request.path,
+    }
+    if request.GET.get("panel") == "filters":
+        # The filter panel, read when an agent first opens it.
+        return partial(request, "desk/queue.html#filter-panel", context)
     result = queries.queue_page(
         request.user,
         flt,
         after=Cursor.decode(request.GET.get("after", "")),
         catalogue=catalogue,
     )
-    params = form.params()
-    if pipeline is not None:
-        params["pipeline"] = str(pipeline.pk)
-    context = {
-        "view": view,
+    context |= {
         "title": pipeline.name if pipeline else _titles()[view],
-        "pipeline": pipeline,
-        "form": form,
         "page": result,
         "bulk_form": BulkForm(user=request.user, catalogue=catalogue),
-        "save_form": SaveFilterForm(
-            user=request.user, initial={"view": view if not pipeline else "all"}
-        ),
-        "params": params,
         "is_next_page": bool(request.GET.get("after")),
         "now": timezone.now(),
         "search_text": flt.text,

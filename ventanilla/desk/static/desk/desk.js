@@ -90,6 +90,17 @@
       event.preventDefault();
       filters.open = true;
       var first = filters.querySelector("select, input");
+      if (first) { first.focus(); } else { filters.dataset.focusOnLoad = "1"; }
+    }
+  });
+
+  // The filter panel arrives when first opened; "/" focuses it then.
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail.elt;
+    var filters = elt.closest ? elt.closest("details.filters") : null;
+    if (filters && filters.dataset.focusOnLoad) {
+      delete filters.dataset.focusOnLoad;
+      var first = filters.querySelector("select, input");
       if (first) { first.focus(); }
     }
   });
