@@ -422,5 +422,5 @@ def test_the_filter_panel_is_read_when_opened(as_rosario, org, spread):
     assert 'id="bulk"' not in body  # no rows, no bulk form: the panel only
     # An active filter shows the panel open, in the page.
     html = as_rosario.get(url, {"priority": org.alta.pk}).content.decode()
-    assert 'id="queue-filters"' in html and "<details class=\"filters\" open>" in html
+    assert 'id="queue-filters"' in html and '<details class="filters" open>' in html
     assert f'<option value="{org.alta.pk}" selected>Alta</option>' in html

@@ -55,7 +55,7 @@ def _queue(
         params["pipeline"] = str(pipeline.pk)
     query = request.GET.copy()
     query.pop("panel", None)
-    context = {
+    context: dict[str, Any] = {
         "view": view,
         "pipeline": pipeline,
         "form": form,
