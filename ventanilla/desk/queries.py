@@ -72,6 +72,24 @@ QUEUE_RELATED = (
 )
 # What queue and search rows join; the rest comes from the catalogue.
 ROW_RELATED = ("requester", "company")
+# The columns a queue row shows (``desk_extras.queue_rows``), its cursor
+# and its configuration keys: a row reads no other.
+ROW_FIELDS = (
+    "number",
+    "subject",
+    "scope",
+    "created_at",
+    "priority_rank",
+    "sla_due_at",
+    "pipeline",
+    "stage",
+    "type",
+    "priority",
+    "owner",
+    "team",
+    "requester__name",
+    "company__name",
+)
 PAGE_SIZE = 50
 BOARD_CARDS_PER_STAGE = 40
 # Tickets without a running SLA sort after every due time (the value stored
@@ -443,6 +461,7 @@ def queue_page(
     qs = (
         filtered_tickets(user, flt)
         .select_related(*ROW_RELATED)
+        .only(*ROW_FIELDS)
         .annotate(sla_due=_sla_due())
     )
     if after is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -83,6 +83,11 @@ def _span(delta: dt.timedelta) -> str:
     return f"{mins} min"
 
 
+# Day first, as the desk writes dates everywhere (numbers only: a month
+# name would need the locale's format machinery, per row).
+FULL_STAMP = "%d/%m/%Y %H:%M"
+
+
 @register.simple_tag
 def sla_left(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
     """Time left before an SLA due time, or how long ago it passed.
@@ -102,7 +107,7 @@ def sla_left(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
         "sla sla-late" if late else "sla sla-soon" if soon else "sla",
         local.isoformat(),
         gettext("SLA due"),
-        formats.date_format(local, "DATETIME_FORMAT"),
+        local.strftime(FULL_STAMP),
         gettext("overdue by %(span)s") % span
         if late
         else gettext("%(span)s left") % span,
@@ -117,7 +122,7 @@ def stamp(moment: dt.datetime) -> str:
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(),
-        formats.date_format(local, "DATETIME_FORMAT"),
+        local.strftime(FULL_STAMP),
         local.strftime("%d/%m %H:%M"),
     )
 
@@ -131,15 +136,17 @@ def queue_rows(tickets: Any, pipeline: Any, now: dt.datetime) -> str:
     page's time (``bench/RESULTS.md``). ``pipeline`` is the queue's own
     pipeline, if any (its name is then not repeated on every row)."""
     internal = gettext("internal")
+    # One reverse() for the page: ticket links differ by number only.
+    link = reverse("desk:ticket", args=[0]).removesuffix("0/")
     return mark_safe(  # noqa: S308 - every value below goes through format_html
-        "".join(_queue_row(t, pipeline is None, now, internal) for t in tickets)
+        "".join(_queue_row(t, pipeline is None, now, internal, link) for t in tickets)
     )
 
 
 def _queue_row(
-    ticket: Any, show_pipeline: bool, now: dt.datetime, internal: str
+    ticket: Any, show_pipeline: bool, now: dt.datetime, internal: str, link: str
 ) -> str:
-    href = reverse("desk:ticket", args=[ticket.number])
+    href = f"{link}{ticket.number}/"
     kind = []
     if show_pipeline:
         kind.append(ticket.pipeline.name)
