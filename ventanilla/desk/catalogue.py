@@ -28,6 +28,9 @@ from ventanilla.pipelines.models import Pipeline, Priority, Reason, Stage, Ticke
 from ventanilla.routing.models import Tag
 from ventanilla.tickets.models import Ticket
 
+# Columns a page never shows (and the slowest to read: see bench/RESULTS.md).
+_STAMPS = ("created_at", "updated_at", "pipeline__created_at", "pipeline__updated_at")
+
 # Ticket foreign keys to configuration rows, set by ``attach``.
 ATTACHED = ("pipeline", "stage", "type", "priority", "owner", "team")
 
@@ -44,11 +47,11 @@ class Catalogue:
 
     @cached_property
     def stages(self) -> list[Stage]:
-        return list(Stage.objects.select_related("pipeline"))
+        return list(Stage.objects.select_related("pipeline").defer(*_STAMPS))
 
     @cached_property
     def types(self) -> list[TicketType]:
-        return list(TicketType.objects.select_related("pipeline"))
+        return list(TicketType.objects.select_related("pipeline").defer(*_STAMPS))
 
     @cached_property
     def priorities(self) -> list[Priority]:
@@ -68,7 +71,7 @@ class Catalogue:
 
     @cached_property
     def agents(self) -> list[User]:
-        return list(agents())
+        return list(agents().defer("password", "last_login", "date_joined"))
 
     @cached_property
     def visible(self) -> frozenset[int]:
