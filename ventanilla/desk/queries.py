@@ -455,15 +455,13 @@ def queue_page(
     more than the first. Each row carries ``sla_due`` (None without a
     running clock).
 
-    Rows are read with their requester and company; their configuration
-    objects come from ``catalogue`` (read here when not given).
+    Two queries: the page's ids (the tickets table alone, so that when
+    the candidates must be sorted, as for the SLA-at-risk queue, they are
+    sorted narrow, before any join), then those rows with their requester
+    and company. Their configuration objects come from ``catalogue`` (read
+    here when not given).
     """
-    qs = (
-        filtered_tickets(user, flt)
-        .select_related(*ROW_RELATED)
-        .only(*ROW_FIELDS)
-        .annotate(sla_due=_sla_due())
-    )
+    qs = filtered_tickets(user, flt)
     if after is not None:
         qs = qs.filter(
             TupleGreaterThan(
@@ -472,9 +470,17 @@ def queue_page(
             )
         )
     limit = limit or PAGE_SIZE
-    rows = list(qs.order_by(*QUEUE_ORDER)[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
+    ids = list(qs.order_by(*QUEUE_ORDER).values_list("id", flat=True)[: limit + 1])
+    more = len(ids) > limit
+    ids = ids[:limit]
+    found = (
+        Ticket.objects.filter(id__in=ids)
+        .select_related(*ROW_RELATED)
+        .only(*ROW_FIELDS)
+        .annotate(sla_due=_sla_due())
+        .in_bulk()
+    )
+    rows = [found[pk] for pk in ids]
     (catalogue or read_catalogue(user)).attach(rows)
     cursor = None
     if more and rows:

@@ -238,13 +238,14 @@ def test_queue_page_queries_do_not_grow_with_tickets(
     assert len(_numbers(response)) == 23
 
 
-# session, user, agent, pipeline by slug, stage ids and page rows, navigation
+# session, user, agent, pipeline by slug, stage ids, the page's ids and its
+# rows, navigation
 # (6: pipelines, stage ids, counts per pipeline, personal counts, breaching
 # SLA, saved filters) and the page's catalogue (6: stages with their
 # pipelines, types, priorities, teams, agents, visible pipeline ids: the
 # rows' configuration objects and the bulk form's options). The filter
 # panel is read when opened (``test_the_filter_panel_is_read_when_opened``).
-QUEUE_QUERIES = 18
+QUEUE_QUERIES = 19
 
 
 def test_nav_counts_are_live_and_scoped(
