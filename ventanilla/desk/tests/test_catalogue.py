@@ -81,7 +81,8 @@ def test_the_filter_offers_only_visible_pipelines_stages_and_types(
     assert "Finanzas · " in html and "Cobranzas · " not in html
     # the option chosen in the query string comes back selected
     response = as_rosario.get(
-        reverse("desk:queue", args=["all"]), {"priority": org.alta.pk}
+        reverse("desk:queue", args=["all"]),
+        {"priority": org.alta.pk, "panel": "filters"},
     )
     assert f'<option value="{org.alta.pk}" selected>Alta</option>' in (
         response.content.decode()

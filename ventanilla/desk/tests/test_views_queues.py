@@ -421,7 +421,15 @@ def test_the_filter_panel_is_read_when_opened(as_rosario, org, spread):
     assert "Finanzas · " in body and "Cobranzas · " not in body
     assert f'name="next" value="{url}"' in body
     assert 'id="bulk"' not in body  # no rows, no bulk form: the panel only
-    # An active filter shows the panel open, in the page.
+    # An active filter opens the panel, which is read at once.
     html = as_rosario.get(url, {"priority": org.alta.pk}).content.decode()
-    assert 'id="queue-filters"' in html and '<details class="filters" open>' in html
-    assert f'<option value="{org.alta.pk}" selected>Alta</option>' in html
+    assert '<details class="filters" open>' in html
+    assert 'id="queue-filters"' not in html
+    assert (
+        f'hx-get="?priority={org.alta.pk}&amp;panel=filters" hx-trigger="load"'
+    ) in html
+    panel = as_rosario.get(
+        url, {"priority": org.alta.pk, "panel": "filters"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'<option value="{org.alta.pk}" selected>Alta</option>' in panel
+    assert f'name="next" value="{url}?priority={org.alta.pk}"' in panel
