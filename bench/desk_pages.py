@@ -11,7 +11,8 @@ median and the 95th percentile of ``--requests`` timed ones are printed,
 with the SQL queries of one request and their share of the time.
 
 Pages: the default queue (``mine``), the "all tickets" queue, a filtered
-queue (a pipeline, a priority and a channel), the breaching-SLA queue, a
+queue (a pipeline, a priority and a channel), the breaching-SLA queue, the
+filtered queue's filter panel (its own request, made when it opens), a
 full-text search (two words drawn from the fixture's vocabulary, a new
 pair each time: each word is in 3-17 % of the tickets, a hard case), a
 search for a requester's email address (selective, the usual case) and a
@@ -123,6 +124,11 @@ def main() -> None:
                 f"/desk/pipelines/{finanzas.slug}/?priority={alta.pk}&channel=email"
             ),
             "queue: breaching SLA": lambda: "/desk/queues/breaching/",
+            # What opening the filter panel of the filtered queue reads.
+            "queue: filter panel": lambda: (
+                f"/desk/pipelines/{finanzas.slug}/?priority={alta.pk}"
+                "&channel=email&panel=filters"
+            ),
             "search: two words": lambda: (
                 f"/desk/search/?q={rng.choice(words)}+{rng.choice(words)}"
             ),
