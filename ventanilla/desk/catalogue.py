@@ -78,6 +78,14 @@ class Catalogue:
         return frozenset(visible_pipelines(self.user).values_list("pk", flat=True))
 
     @property
+    def all_pipelines(self) -> list[Pipeline]:
+        """Every pipeline in display order (each has stages)."""
+        seen: dict[int, Pipeline] = {}
+        for stage in self.stages:
+            seen.setdefault(stage.pipeline_id, stage.pipeline)
+        return list(seen.values())
+
+    @property
     def pipelines(self) -> list[Pipeline]:
         """Visible pipelines in display order (each has stages)."""
         seen: dict[int, Pipeline] = {}

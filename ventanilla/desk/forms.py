@@ -325,12 +325,35 @@ class VersionedForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        ticket: Ticket,
+        catalogue: Catalogue | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("version", ticket.version)
         super().__init__(*args, **kwargs)
         self.ticket = ticket
+        self.catalogue = catalogue
         _empty_labels(self, "—")
+
+    def _stages(
+        self, catalogue: Catalogue, *, open_only: bool = False
+    ) -> Callable[[], list[Stage]]:
+        """The ticket's pipeline's stages from the catalogue, by position."""
+        pipeline = self.ticket.pipeline_id
+
+        def rows() -> list[Stage]:
+            stages = [
+                s
+                for s in catalogue.stages
+                if s.pipeline_id == pipeline and not (open_only and s.kind == "closed")
+            ]
+            return sorted(stages, key=lambda s: s.position)
+
+        return rows
 
 
 class ReplyForm(VersionedForm):
@@ -352,6 +375,8 @@ class ReplyForm(VersionedForm):
         self.fields["stage"].queryset = ticket.pipeline.stages.exclude(  # type: ignore[attr-defined]
             kind="closed"
         ).order_by("position")
+        if self.catalogue is not None:
+            _offer(self, "stage", self._stages(self.catalogue, open_only=True))
 
 
 class NoteForm(VersionedForm):
@@ -370,6 +395,8 @@ class StageForm(VersionedForm):
         kwargs.setdefault("initial", {}).setdefault("stage", ticket.stage_id)
         super().__init__(*args, ticket=ticket, **kwargs)
         self.fields["stage"].queryset = ticket.pipeline.stages.order_by("position")  # type: ignore[attr-defined]
+        if self.catalogue is not None:
+            _offer(self, "stage", self._stages(self.catalogue))
 
 
 class ClassificationForm(VersionedForm):
@@ -396,6 +423,18 @@ class ClassificationForm(VersionedForm):
         super().__init__(*args, ticket=ticket, **kwargs)
         self.fields["type"].queryset = ticket.pipeline.types.all()  # type: ignore[attr-defined]
         self.fields["owner"].queryset = agents()  # type: ignore[attr-defined]
+        catalogue = self.catalogue
+        if catalogue is not None:
+            pipeline = ticket.pipeline_id
+            _offer(
+                self,
+                "type",
+                lambda: [t for t in catalogue.types if t.pipeline_id == pipeline],
+            )
+            _offer(self, "reason", lambda: catalogue.reasons)
+            _offer(self, "priority", lambda: catalogue.priorities)
+            _offer(self, "owner", lambda: catalogue.agents)
+            _offer(self, "team", lambda: catalogue.teams)
 
 
 class MoveForm(VersionedForm):
@@ -409,6 +448,14 @@ class MoveForm(VersionedForm):
             pk=ticket.pipeline_id
         )
         self.fields["pipeline"].empty_label = _("Choose a pipeline…")  # type: ignore[attr-defined]
+        catalogue = self.catalogue
+        if catalogue is not None:
+            current = ticket.pipeline_id
+            _offer(
+                self,
+                "pipeline",
+                lambda: [p for p in catalogue.all_pipelines if p.pk != current],
+            )
 
 
 class MergeForm(forms.Form):

@@ -3,11 +3,14 @@ offered by the queue's forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
 from ventanilla.desk import queries
 from ventanilla.desk.catalogue import catalogue
+from ventanilla.desk.forms import ClassificationForm, MoveForm, ReplyForm, StageForm
 from ventanilla.directory import actions as directory
 from ventanilla.tickets.tests.factories import open_test_ticket
 
@@ -87,3 +90,34 @@ def test_the_filter_offers_only_visible_pipelines_stages_and_types(
     assert f'<option value="{org.alta.pk}" selected>Alta</option>' in (
         response.content.decode()
     )
+
+
+def test_the_ticket_forms_offer_what_their_querysets_would(as_rosario, org, classified):
+    response = as_rosario.get(reverse("desk:ticket", args=[classified.number]))
+    context = response.context
+    ticket = context["ticket"]
+
+    def options(form: Any, field: str) -> list[tuple[str, str]]:
+        return [
+            (str(value), str(label))
+            for value, label in form.fields[field].widget.choices
+        ]
+
+    plain = {
+        "reply_form": (ReplyForm(ticket=ticket), ["stage"]),
+        "stage_form": (StageForm(ticket=ticket), ["stage"]),
+        "classify_form": (
+            ClassificationForm(ticket=ticket),
+            ["type", "reason", "priority", "owner", "team"],
+        ),
+        "move_form": (MoveForm(ticket=ticket), ["pipeline"]),
+    }
+    for name, (form, fields) in plain.items():
+        for field in fields:
+            offered = options(context[name], field)
+            assert offered == options(form, field), (name, field)
+            assert len(offered) > 1, (name, field)
+    stages = [label for _, label in options(context["reply_form"], "stage")]
+    assert "Cerrado" not in stages
+    pipelines = [label for _, label in options(context["move_form"], "pipeline")]
+    assert "Finanzas" not in pipelines and "Cobranzas" in pipelines

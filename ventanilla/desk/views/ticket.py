@@ -23,6 +23,7 @@ from ventanilla.agenda.models import ActivityKind
 from ventanilla.core.errors import ActionRefused
 from ventanilla.desk import actions as desk_actions
 from ventanilla.desk import presence, queries
+from ventanilla.desk.catalogue import Catalogue
 from ventanilla.desk.forms import (
     ClassificationForm,
     LinkForm,
@@ -113,12 +114,14 @@ def _context(
     request: DeskRequest, ticket: Ticket, tab: str, **bound: forms.Form
 ) -> dict[str, Any]:
     """The whole page; ``bound`` replaces a form with the one submitted."""
+    # The forms' options come from the configuration tables, read once.
+    catalogue = Catalogue(request.user)
     forms_ = {
-        "reply_form": ReplyForm(ticket=ticket),
+        "reply_form": ReplyForm(ticket=ticket, catalogue=catalogue),
         "note_form": NoteForm(ticket=ticket),
-        "stage_form": StageForm(ticket=ticket),
-        "classify_form": ClassificationForm(ticket=ticket),
-        "move_form": MoveForm(ticket=ticket),
+        "stage_form": StageForm(ticket=ticket, catalogue=catalogue),
+        "classify_form": ClassificationForm(ticket=ticket, catalogue=catalogue),
+        "move_form": MoveForm(ticket=ticket, catalogue=catalogue),
         "merge_form": MergeForm(),
         "link_form": LinkForm(),
     }
