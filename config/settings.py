@@ -275,6 +275,6 @@ VENTANILLA_DESK_SLA_WARNING_MINUTES = env_int("VENTANILLA_DESK_SLA_WARNING_MINUT
 VENTANILLA_DESK_SEARCH_RESULTS = env_int("VENTANILLA_DESK_SEARCH_RESULTS", 50)
 # ... ranked among the newest this-many matching tickets (a query matching
 # more says so and links to the queue filter that pages through them all).
-VENTANILLA_DESK_SEARCH_CANDIDATES = env_int("VENTANILLA_DESK_SEARCH_CANDIDATES", 200)
+VENTANILLA_DESK_SEARCH_CANDIDATES = env_int("VENTANILLA_DESK_SEARCH_CANDIDATES", 100)
 # The sidebar's queue counts are reused for this many seconds (0: never).
 VENTANILLA_DESK_NAV_CACHE_SECONDS = env_int("VENTANILLA_DESK_NAV_CACHE_SECONDS", 15)

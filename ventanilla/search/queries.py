@@ -164,8 +164,8 @@ def newest_matches(queryset: QuerySet[Ticket], text: str, *, limit: int) -> list
 
     Without ranking, PostgreSQL can take either road to them: the word
     indexes when the words are rare, or the tickets newest first, checking
-    each document, when they are common (the newest 200 of 16,000 matches
-    of two common words in a million tickets: 60-170 ms, against 1.7 s to
+    each document, when they are common (the newest 100 of 16,000 matches
+    of two common words in a million tickets: 50-110 ms, against 1.7 s to
     rank them all; ``bench/RESULTS.md``).
     """
     return list(
