@@ -73,6 +73,11 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+
+    from ventanilla.core.runtime import tune_garbage_collector
+
+    # As the server processes do once the WSGI application is loaded.
+    tune_garbage_collector()
     from django.contrib.auth.models import User
     from django.db import connection
     from django.test import Client

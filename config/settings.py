@@ -278,3 +278,12 @@ VENTANILLA_DESK_SEARCH_RESULTS = env_int("VENTANILLA_DESK_SEARCH_RESULTS", 50)
 VENTANILLA_DESK_SEARCH_CANDIDATES = env_int("VENTANILLA_DESK_SEARCH_CANDIDATES", 100)
 # The sidebar's queue counts are reused for this many seconds (0: never).
 VENTANILLA_DESK_NAV_CACHE_SECONDS = env_int("VENTANILLA_DESK_NAV_CACHE_SECONDS", 15)
+
+# -- Web server processes
+# Objects allocated before the youngest garbage-collector generation is
+# collected (Python's default is 700). A desk page allocates tens of
+# thousands of short-lived objects, and the default ran a collection every
+# few hundred, enough to push the slowest pages' times up by a fifth
+# (bench/RESULTS.md). 0 leaves Python's default. The objects loaded at
+# start are also frozen out of the collector (``gc.freeze``).
+VENTANILLA_GC_THRESHOLD = env_int("VENTANILLA_GC_THRESHOLD", 50_000)
