@@ -100,26 +100,33 @@ class Catalogue:
     def visible_types(self) -> list[TicketType]:
         return [t for t in self.types if t.pipeline_id in self.visible]
 
+    def _rows(self, name: str) -> Iterable[Model]:
+        if name == "pipeline":
+            return (stage.pipeline for stage in self.stages)
+        tables = {
+            "stage": "stages",
+            "type": "types",
+            "reason": "reasons",
+            "priority": "priorities",
+            "owner": "agents",
+            "team": "teams",
+        }
+        return cast(Iterable[Model], getattr(self, tables[name]))
+
     def _index(self, name: str) -> dict[int, Model]:
-        if not self._by_field:
-            rows: dict[str, Iterable[Model]] = {
-                "pipeline": (s.pipeline for s in self.stages),
-                "stage": self.stages,
-                "type": self.types,
-                "priority": self.priorities,
-                "owner": self.agents,
-                "team": self.teams,
-            }
-            self._by_field.update(
-                {key: {row.pk: row for row in values} for key, values in rows.items()}
-            )
+        """The rows a ticket's foreign key ``name`` points to, by id (the
+        table is read on first use)."""
+        if name not in self._by_field:
+            self._by_field[name] = {row.pk: row for row in self._rows(name)}
         return self._by_field[name]
 
-    def attach(self, tickets: Sequence[Ticket]) -> None:
+    def attach(
+        self, tickets: Sequence[Ticket], names: Sequence[str] = ATTACHED
+    ) -> None:
         """Set each ticket's configuration objects (``ATTACHED``) from the
         catalogue, so that reading them costs no query. Owners who are no
         longer active agents are read in one query for the page."""
-        for name in ATTACHED:
+        for name in names:
             fk = cast("models.ForeignKey[Any, Any]", Ticket._meta.get_field(name))
             known = self._index(name)
             missing: list[Ticket] = []

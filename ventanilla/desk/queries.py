@@ -28,9 +28,10 @@ from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyp
     TupleGreaterThan,
 )
 from django.db.models.functions import NullIf, RowNumber
+from django.http import Http404
 from django.utils import timezone
 
-from ventanilla.desk.catalogue import Catalogue
+from ventanilla.desk.catalogue import ATTACHED, Catalogue
 from ventanilla.desk.catalogue import catalogue as read_catalogue
 from ventanilla.desk.models import SavedFilter
 from ventanilla.directory.access import AnyUser, visible_pipelines, visible_tickets
@@ -558,6 +559,23 @@ def types_of(pipelines: QuerySet[Pipeline]) -> QuerySet[TicketType]:
 
 
 # -- the ticket page ---------------------------------------------------------
+
+
+def ticket_for_page(user: AnyUser, number: int, catalogue: Catalogue) -> Ticket:
+    """The ticket numbered ``number`` if ``user`` may see it (else 404), as
+    ``directory.access.access_ticket`` decides, read with its requester and
+    company; its configuration objects come from ``catalogue``. Eight
+    joins cost PostgreSQL 4-6 ms of planning for a 0.2 ms query."""
+    ticket = (
+        visible_tickets(user)
+        .select_related("requester", "company")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such ticket")
+    catalogue.attach([ticket], (*ATTACHED, "reason"))
+    return ticket
 
 
 def customer_history(ticket: Ticket, user: AnyUser, *, limit: int = 10) -> list[Ticket]:

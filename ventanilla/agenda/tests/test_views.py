@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # The ticket page (session, user, agent, ticket, presence, SLA, sidebar...)
 # plus the tab: the ticket's activities, the customer's others, the owners.
-TAB_QUERIES = 22
+TAB_QUERIES = 20
 # The agenda page: the desk's frame plus the open activities, the done
 # ones and the calendar feed.
 AGENDA_QUERIES = 12

@@ -111,11 +111,16 @@ def _tab_data(request: DeskRequest, ticket: Ticket, tab: str) -> dict[str, Any]:
 
 
 def _context(
-    request: DeskRequest, ticket: Ticket, tab: str, **bound: forms.Form
+    request: DeskRequest,
+    ticket: Ticket,
+    tab: str,
+    *,
+    catalogue: Catalogue | None = None,
+    bound: dict[str, forms.Form] | None = None,
 ) -> dict[str, Any]:
     """The whole page; ``bound`` replaces a form with the one submitted."""
     # The forms' options come from the configuration tables, read once.
-    catalogue = Catalogue(request.user)
+    catalogue = catalogue or Catalogue(request.user)
     forms_ = {
         "reply_form": ReplyForm(ticket=ticket, catalogue=catalogue),
         "note_form": NoteForm(ticket=ticket),
@@ -136,7 +141,7 @@ def _context(
         "sla": sla_of_tickets([ticket.pk]).first(),
         **forms_,
         **_tab_data(request, ticket, tab),
-        **bound,
+        **(bound or {}),
     }
 
 
@@ -144,7 +149,7 @@ def _refused(
     request: DeskRequest, ticket: Ticket, name: str, tab: str, form: forms.Form
 ) -> HttpResponse:
     """The submitted form again, with its errors, for htmx or the full page."""
-    context = _context(request, ticket, tab, **{f"{name}_form": form})
+    context = _context(request, ticket, tab, bound={f"{name}_form": form})
     if request.htmx:
         return partial(
             request, f"desk/ticket.html#{name}-form", context, status=REFUSED
@@ -155,13 +160,14 @@ def _refused(
 @require_GET
 @agent_required
 def detail(request: DeskRequest, number: int) -> HttpResponse:
-    ticket = access_ticket(request.user, number)
+    catalogue = Catalogue(request.user)
+    ticket = queries.ticket_for_page(request.user, number, catalogue)
     tab = request.GET.get("tab", DEFAULT_TAB)
     tab = tab if tab in TABS else DEFAULT_TAB
+    context = _context(request, ticket, tab, catalogue=catalogue)
     if request.htmx and request.htmx.target == "tab-panel":
-        context = _context(request, ticket, tab)
         return partial(request, "desk/ticket.html#tab-panel", context)
-    return page(request, "desk/ticket.html", _context(request, ticket, tab))
+    return page(request, "desk/ticket.html", context)
 
 
 @require_GET
