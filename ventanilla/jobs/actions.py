@@ -170,6 +170,8 @@ def periodic_jobs() -> list[PeriodicJob]:
       TIME_ZONE), up to an hour late.
     * ``webhook_retries`` every minute: deliveries due for another attempt.
     * ``prune_runs`` daily.
+    * ``attachment_sweep`` daily: files no attachment row names (left by
+      writes that rolled back after storing them).
     """
     review_times = _setting("VENTANILLA_REVIEW_TIMES", ["09:00", "12:00", "16:00"])
     if isinstance(review_times, str):
@@ -199,7 +201,17 @@ def periodic_jobs() -> list[PeriodicJob]:
         ),
         PeriodicJob("webhook_retries", every(60), _retry_webhooks),
         PeriodicJob("prune_runs", every(24 * 3600), prune_runs),
+        PeriodicJob("attachment_sweep", every(24 * 3600), _sweep_attachments),
     ]
+
+
+def _sweep_attachments(now: dt.datetime, slot: dt.datetime) -> int:
+    from ventanilla.tickets.attachments import sweep_orphan_files
+
+    deleted = sweep_orphan_files(now=now)
+    if deleted:
+        logger.info("deleted %d orphan attachment files", len(deleted))
+    return len(deleted)
 
 
 def _retry_webhooks(now: dt.datetime, slot: dt.datetime) -> None:

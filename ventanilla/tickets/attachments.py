@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -103,3 +105,53 @@ def store_attachments(
         attachment.save()
         stored.append(attachment)
     return stored
+
+
+# A file is written before its row commits (so that a committed row always
+# has its file); a write that rolls back after that leaves the file behind.
+# Files younger than this may belong to a write still in flight.
+ORPHAN_AGE = dt.timedelta(hours=6)
+ATTACHMENTS_DIR = "attachments"
+
+
+def sweep_orphan_files(
+    *, now: dt.datetime, older_than: dt.timedelta = ORPHAN_AGE
+) -> list[str]:
+    """Delete stored attachment files that no attachment row names and that
+    are older than ``older_than``; return their names.
+
+    Reads the upload folders (``attachments/<year>/<month>/``) one at a
+    time, with the names the rows of that folder hold. A storage that
+    cannot tell a file's age keeps the file.
+    """
+    storage = Attachment._meta.get_field("file").storage
+    cutoff = now - older_than
+    deleted: list[str] = []
+    for folder in _upload_folders(storage):
+        named = set(
+            Attachment.objects.filter(file__startswith=f"{folder}/").values_list(
+                "file", flat=True
+            )
+        )
+        for filename in storage.listdir(folder)[1]:
+            path = f"{folder}/{filename}"
+            if path in named:
+                continue
+            try:
+                modified = storage.get_modified_time(path)
+            except (NotImplementedError, OSError):
+                continue
+            if modified < cutoff:
+                storage.delete(path)
+                deleted.append(path)
+    return deleted
+
+
+def _upload_folders(storage: Any) -> list[str]:
+    if not storage.exists(ATTACHMENTS_DIR):
+        return []
+    folders = []
+    for year in sorted(storage.listdir(ATTACHMENTS_DIR)[0]):
+        for month in sorted(storage.listdir(f"{ATTACHMENTS_DIR}/{year}")[0]):
+            folders.append(f"{ATTACHMENTS_DIR}/{year}/{month}")
+    return folders

@@ -201,3 +201,16 @@ def test_the_schedule_sweeps_webhook_retries_every_minute():
 
     assert "webhook_retries" in jobs
     assert jobs["webhook_retries"].run is actions._retry_webhooks
+
+
+def test_the_schedule_sweeps_orphan_attachment_files_daily(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    jobs = {job.name: job for job in actions.periodic_jobs()}
+
+    sweep = jobs["attachment_sweep"]
+    assert sweep.run is actions._sweep_attachments
+    assert actions.run_due(at(2025, 6, 2), worker_id="w1", jobs=[sweep]) == [
+        "attachment_sweep"
+    ]
+    # once a day
+    assert actions.run_due(at(2025, 6, 2, 12), worker_id="w1", jobs=[sweep]) == []
