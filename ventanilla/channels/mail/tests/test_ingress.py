@@ -87,6 +87,80 @@ def test_pipe_exits_75_when_the_message_cannot_be_stored(finanzas_mailbox, monke
     assert output == {}
 
 
+def _batch(folder, *extra):
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "ingest_email",
+            "--mailbox",
+            "finanzas@generafactoring.pe",
+            "--batch",
+            str(folder),
+            *extra,
+            stdout=out,
+            stderr=err,
+        )
+    lines = [json.loads(line) for line in out.getvalue().splitlines() if line]
+    return exit_.value.code, lines, err.getvalue()
+
+
+def test_batch_ingests_a_folder_in_name_order_and_reruns_as_duplicates(
+    finanzas_mailbox, tmp_path
+):
+    first = build_mail(message_id="<b1@a.example>", subject="Estado de cuenta")
+    reply = build_mail(
+        message_id="<b2@a.example>",
+        subject="RE: Estado de cuenta",
+        in_reply_to="<b1@a.example>",
+    )
+    (tmp_path / "001.eml").write_bytes(first)
+    (tmp_path / "002.eml").write_bytes(reply)
+    (tmp_path / "003.eml").write_bytes(first)  # the same message again
+    (tmp_path / "004.eml").write_bytes(b"   ")
+
+    code, lines, err = _batch(tmp_path)
+
+    assert code == ingest_email.EX_DATAERR == 65  # the empty file
+    assert "empty message: 004.eml" in err
+    assert [(x["file"], x["outcome"]) for x in lines] == [
+        ("001.eml", "created"),
+        ("002.eml", "appended"),
+        ("003.eml", "duplicate"),
+    ]
+    ticket = Ticket.objects.get()
+    assert {x["ticket"] for x in lines} == {ticket.number}
+    assert InboundMessage.objects.count() == 2
+
+    (tmp_path / "004.eml").unlink()
+    code, again, _err = _batch(tmp_path)
+    assert code == 0
+    assert [x["outcome"] for x in again] == ["duplicate"] * 3
+    assert InboundMessage.objects.count() == 2
+
+
+def test_batch_exits_75_when_messages_cannot_be_stored(
+    finanzas_mailbox, tmp_path, monkeypatch
+):
+    (tmp_path / "a.eml").write_bytes(build_mail())
+
+    def down(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(ingest_email, "ingest_many", down)
+
+    code, lines, err = _batch(tmp_path)
+
+    assert (code, lines) == (ingest_email.EX_TEMPFAIL, [])
+    assert "1 files not stored" in err
+    assert not InboundMessage.objects.exists()
+
+
+def test_batch_refuses_what_is_not_a_folder(db, tmp_path):
+    code, lines, err = _batch(tmp_path / "nada")
+    assert (code, lines) == (65, [])
+    assert "not a folder" in err
+
+
 def test_pipe_exits_75_when_the_database_is_unreachable(tmp_path):
     # a real process against a PostgreSQL port where nothing listens
     result = subprocess.run(
