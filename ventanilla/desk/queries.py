@@ -188,20 +188,35 @@ class Navigation:
 def navigation(user: AnyUser) -> Navigation:
     """The sidebar: each visible pipeline with its active tickets, the
     counts of the personal queues and of the user's saved filters. Five
-    queries, whatever the volume and the number of saved filters."""
+    queries, whatever the volume and the number of saved filters (one pass
+    over the active tickets for the pipelines and the personal queues)."""
     pipelines = list(visible_pipelines(user).order_by("position", "name"))
     stages = stage_ids()
     visible = visible_tickets(user)
     active = visible.filter(_in_kinds(stages, ACTIVE_KINDS))
-    per_pipeline = dict(
-        active.order_by().values_list("pipeline").annotate(n=Count("id"))
+    # One pass over the active tickets, grouped by pipeline: the pipelines'
+    # counts, and the personal ones summed here (unclassified ones only
+    # count in triage pipelines).
+    rows = (
+        active.order_by()
+        .values("pipeline")
+        .annotate(
+            n=Count("id"),
+            mine=Count("id", filter=Q(owner=user.pk)),
+            unassigned=Count("id", filter=Q(owner__isnull=True)),
+            waiting=Count("id", filter=_in_kinds(stages, [StageKind.WAITING_CUSTOMER])),
+            unclassified=Count("id", filter=_unclassified()),
+        )
     )
-    totals = active.aggregate(
-        mine=Count("id", filter=Q(owner=user.pk)),
-        unassigned=Count("id", filter=Q(owner__isnull=True)),
-        waiting=Count("id", filter=_in_kinds(stages, [StageKind.WAITING_CUSTOMER])),
-        triage=Count("id", filter=Q(pipeline__is_triage=True) & _unclassified()),
-    )
+    triage_ids = {p.pk for p in pipelines if p.is_triage}
+    per_pipeline: dict[int, int] = {}
+    totals = {"mine": 0, "unassigned": 0, "waiting": 0, "triage": 0}
+    for row in rows:
+        per_pipeline[row["pipeline"]] = row["n"]
+        for key in ("mine", "unassigned", "waiting"):
+            totals[key] += row[key]
+        if row["pipeline"] in triage_ids:
+            totals["triage"] += row["unclassified"]
     # The SLA join is its own query: the counts above stay join-free.
     totals["breaching"] = visible.filter(breaching(stages)).count()
     saved = saved_filters(user)

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 # The ticket page (session, user, agent, ticket, presence, SLA, sidebar...)
 # plus the tab: the ticket's activities, the customer's others, the owners.
-TAB_QUERIES = 20
+TAB_QUERIES = 19
 # The agenda page: the desk's frame plus the open activities, the done
 # ones and the calendar feed.
-AGENDA_QUERIES = 12
+AGENDA_QUERIES = 11
 
 
 def _tab(ticket, tab="activities", **params):

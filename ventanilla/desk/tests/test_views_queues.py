@@ -240,18 +240,18 @@ def test_queue_page_queries_do_not_grow_with_tickets(
 
 # session, user, agent, pipeline by slug, stage ids, the page's ids and its
 # rows, navigation
-# (6: pipelines, stage ids, counts per pipeline, personal counts, breaching
-# SLA, saved filters) and the page's catalogue (6: stages with their
+# (5: pipelines, stage ids, counts per pipeline with the personal ones,
+# breaching SLA, saved filters) and the page's catalogue (6: stages with their
 # pipelines, types, priorities, teams, agents, visible pipeline ids: the
 # rows' configuration objects and the bulk form's options). The filter
 # panel is read when opened (``test_the_filter_panel_is_read_when_opened``).
-QUEUE_QUERIES = 19
+QUEUE_QUERIES = 18
 
 
 def test_nav_counts_are_live_and_scoped(
     as_rosario, org, spread, rosario, django_assert_num_queries
 ):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         nav = queries.navigation(rosario)
     assert nav.mine == 2
     assert nav.unassigned == 2

@@ -108,7 +108,7 @@ def test_nav_counts_many_saved_filters_in_one_query(
     for index in range(6):
         _save(as_rosario, f"F{index}", {"priority": org.alta.pk, "q": "pago"})
     _save(as_rosario, "Riesgo", {}, view="breaching")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         nav = queries.navigation(rosario)
     assert [s.count for s in nav.saved] == [1, 1, 1, 1, 1, 1, 0]
 

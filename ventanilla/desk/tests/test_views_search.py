@@ -148,8 +148,8 @@ def test_search_page_queries_do_not_grow_with_results(
 
 # session, user, agent, the newest matching ids, their best ranked rows,
 # the catalogue tables rows need (5: stages with pipelines, types,
-# priorities, teams, agents), navigation (6).
-SEARCH_QUERIES = 16
+# priorities, teams, agents), navigation (5).
+SEARCH_QUERIES = 15
 
 
 def test_queue_filter_q_keeps_queue_order_and_pages(as_rosario, org, found):

@@ -49,8 +49,8 @@ def test_triage_page_queries_do_not_grow_with_rows(
     assert len(response.context["rows"]) == 13
 
 
-# session, user, agent, rows, navigation (6), one of each option list (5).
-TRIAGE_QUERIES = 15
+# session, user, agent, rows, navigation (5), one of each option list (5).
+TRIAGE_QUERIES = 14
 
 
 def test_one_click_moves_and_classifies(as_lucia, org, inbox, rosario):
@@ -149,3 +149,35 @@ def test_agents_without_triage_pipelines_see_no_rows(as_rosario, inbox):
     response = as_rosario.get(reverse("desk:triage"))
     assert response.context["rows"] == []
     assert response.context["nav"].has_triage is False
+
+
+def test_sidebar_counts_triage_waiting_mine_and_unassigned(
+    lucia, org, inbox, classified_ticket
+):
+    from ventanilla.desk import queries
+    from ventanilla.tickets import actions
+    from ventanilla.tickets.tests.factories import stage
+
+    # the Finanzas ticket waits on its customer
+    actions.change_stage(
+        classified_ticket,
+        stage=stage(org.finanzas, StageKind.WAITING_CUSTOMER),
+        actor=lucia,
+    )
+    # one of the inbox is Lucía's (still missing type, reason and priority)
+    actions.assign(inbox[1], actor=lucia, owner=lucia)
+    # an unclassified ticket outside the triage pipeline
+    open_test_ticket(
+        org.finanzas, requester=inbox[0].requester, subject="Sin clasificar"
+    )
+
+    nav = queries.navigation(lucia)
+
+    assert nav.has_triage is True
+    assert nav.triage == 3  # unclassified, in the triage pipeline only
+    assert nav.waiting == 1
+    assert nav.mine == 1
+    assert nav.unassigned == 3  # inbox[0], inbox[2] and the Finanzas one
+    counts = {p.pipeline.name: p.count for p in nav.pipelines}
+    assert counts["Finanzas"] == 2
+    assert sum(counts.values()) == 5
