@@ -1,10 +1,17 @@
 """The portal in a real browser: Debian's Chromium driven by Playwright.
 
-The screenshots in ``docs/screenshots/portal-*.png`` are taken here.
+The screenshots ``docs/screenshots/portal-*.png`` are taken here: they go
+to ``VENTANILLA_SCREENSHOTS_DIR`` when it is set, e.g.
+
+    VENTANILLA_SCREENSHOTS_DIR=docs/screenshots pytest -m browser ventanilla/portal
+
+and to a temporary folder otherwise (a test run never rewrites the docs).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +27,9 @@ from ventanilla.tickets.tests.factories import open_test_ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+SHOTS = Path(
+    os.environ.get("VENTANILLA_SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="shots-")
+)
 
 
 @pytest.fixture
