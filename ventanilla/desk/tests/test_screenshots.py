@@ -65,6 +65,9 @@ def test_screenshots_of_the_main_pages(page: Page, live_server, demo):
     page.locator("nav#nav").get_by_role("link", name=re.compile("^Finanzas")).click()
     expect(page.locator("table.tickets")).to_be_visible()
     page.screenshot(path=str(folder / "desk-queue.png"))
+    page.locator("details.filters summary").click()
+    expect(page.locator("#queue-filters")).to_be_visible()
+    page.screenshot(path=str(folder / "desk-queue-filters.png"))
 
     page.get_by_role("searchbox", name="Buscar tickets").fill("facturas")
     page.get_by_role("searchbox", name="Buscar tickets").press("Enter")
