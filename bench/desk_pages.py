@@ -12,7 +12,8 @@ with the SQL queries of one request and their share of the time.
 
 Pages: the default queue (``mine``), the "all tickets" queue, a filtered
 queue (a pipeline, a priority and a channel), the breaching-SLA queue, the
-filtered queue's filter panel (its own request, made when it opens), a
+filtered queue's filter panel (its own request, made when it opens), the
+sidebar's counts (its own request, polled every 30 s), a
 full-text search (two words drawn from the fixture's vocabulary, a new
 pair each time: each word is in 3-17 % of the tickets, a hard case), a
 search for a requester's email address (selective, the usual case) and a
@@ -134,6 +135,9 @@ def main() -> None:
                 f"/desk/pipelines/{finanzas.slug}/?priority={alta.pk}"
                 "&channel=email&panel=filters"
             ),
+            # The sidebar's own request (on a page's first load, then every
+            # 30 s): the counts, which pages no longer wait for.
+            "sidebar counts": lambda: "/desk/nav/",
             "search: two words": lambda: (
                 f"/desk/search/?q={rng.choice(words)}+{rng.choice(words)}"
             ),

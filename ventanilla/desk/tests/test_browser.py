@@ -241,6 +241,17 @@ def test_the_filter_panel_arrives_when_opened_and_filters_the_queue(
         expect(row.locator(".prio")).to_have_text("Alta")
 
 
+def test_the_sidebar_counts_arrive_after_the_page(
+    page: Page, live_server, office, settings
+):
+    settings.VENTANILLA_DESK_NAV_CACHE_SECONDS = 60
+    _sign_in(page, live_server.url, "rosario")
+    # the first page did not wait for the counts; the sidebar fetched them
+    finanzas = page.locator("nav#nav .nav-pipeline a", has_text="Finanzas")
+    expect(finanzas.locator(".count")).to_have_text("8")
+    expect(page.locator("nav#nav")).not_to_contain_text("Cargando")
+
+
 def test_board_and_phone_layout(page: Page, live_server, office, shots, org):
     _sign_in(page, live_server.url, "rosario")
     page.goto(f"{live_server.url}/desk/pipelines/{org.finanzas.slug}/board/")

@@ -25,21 +25,31 @@ def _nav_key(request: DeskRequest) -> str:
 
 
 def navigation(request: DeskRequest) -> queries.Navigation:
-    """The sidebar's counts, kept ``VENTANILLA_DESK_NAV_CACHE_SECONDS``.
+    """The sidebar's counts, counted now and kept
+    ``VENTANILLA_DESK_NAV_CACHE_SECONDS`` (what the sidebar's own request,
+    ``desk:nav``, answers with).
 
-    Counting a large desk's queues costs more than the page itself; the
+    Counting a large desk's queues costs more than a page itself; the
     sidebar refreshes every 30 s anyway, so counts a few seconds old are
     what the agent sees either way. The user's own filter changes drop
     the cached copy.
     """
     ttl = settings.VENTANILLA_DESK_NAV_CACHE_SECONDS
-    if ttl <= 0:
-        return queries.navigation(request.user)
-    nav: queries.Navigation | None = cache.get(_nav_key(request))
-    if nav is None:
-        nav = queries.navigation(request.user)
+    nav = queries.navigation(request.user)
+    if ttl > 0:
         cache.set(_nav_key(request), nav, ttl)
     return nav
+
+
+def kept_navigation(request: DeskRequest) -> queries.Navigation | None:
+    """The sidebar a page shows: the kept counts, or None when there are
+    none (the page's sidebar then asks ``desk:nav`` for them as soon as it
+    loads, so no page waits for the counting). With the cache off
+    (``VENTANILLA_DESK_NAV_CACHE_SECONDS`` = 0) the page counts them."""
+    if settings.VENTANILLA_DESK_NAV_CACHE_SECONDS <= 0:
+        return queries.navigation(request.user)
+    kept: queries.Navigation | None = cache.get(_nav_key(request))
+    return kept
 
 
 def forget_navigation(request: DeskRequest) -> None:
@@ -56,7 +66,7 @@ def page(
     """A full page: the template with the sidebar's navigation."""
     context = {
         **context,
-        "nav": navigation(request),
+        "nav": kept_navigation(request),
         "current_path": request.path,
     }
     return render(request, template, context, status=status)
