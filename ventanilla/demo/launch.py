@@ -22,11 +22,13 @@ from ventanilla.demo.organisation import (
 )
 from ventanilla.demo.tickets import generate_tickets
 from ventanilla.jobs.runner import start_worker_process, stop_worker_process
+from ventanilla.pipelines.models import StageKind
 from ventanilla.routing.demo import install_demo_rules
 from ventanilla.routing.models import Rule
 from ventanilla.sla.actions import recompute_all, recompute_many
 from ventanilla.sla.demo import install_demo_sla
 from ventanilla.tickets.actions import gather_sla_recomputes
+from ventanilla.tickets.models import Ticket
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,16 @@ def prepare_demo(*, tickets: int) -> Prepared:
     install_demo_sla()
     install_demo_web_form()
     # The generated history would queue one SLA job per change (thousands);
-    # its tickets are computed here in one pass instead, and the open ones
-    # again at every start, so the first page already shows time left and
-    # breaches.
+    # its tickets are computed here in one pass instead: the ones it left
+    # resolved or closed once, and every open one at every start (their
+    # clocks ran while the demo was off), so the first page already shows
+    # time left and breaches.
     with gather_sla_recomputes() as changed:
         created = generate_tickets(tickets)
-    recompute_many(sorted(changed))
+    settled = Ticket.objects.filter(
+        pk__in=list(changed), stage__kind__in=(StageKind.RESOLVED, StageKind.CLOSED)
+    ).values_list("pk", flat=True)
+    recompute_many(sorted(settled))
     recompute_all()
     return Prepared(created, time.monotonic() - started)
 
