@@ -87,12 +87,8 @@ class Catalogue:
 
     @property
     def pipelines(self) -> list[Pipeline]:
-        """Visible pipelines in display order (each has stages)."""
-        seen: dict[int, Pipeline] = {}
-        for stage in self.stages:
-            if stage.pipeline_id in self.visible:
-                seen.setdefault(stage.pipeline_id, stage.pipeline)
-        return list(seen.values())
+        """Visible pipelines in display order."""
+        return [p for p in self.all_pipelines if p.pk in self.visible]
 
     def visible_stages(self) -> list[Stage]:
         return [s for s in self.stages if s.pipeline_id in self.visible]

@@ -28,13 +28,17 @@ from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyp
     TupleGreaterThan,
 )
 from django.db.models.functions import NullIf, RowNumber
-from django.http import Http404
 from django.utils import timezone
 
 from ventanilla.desk.catalogue import ATTACHED, Catalogue
 from ventanilla.desk.catalogue import catalogue as read_catalogue
 from ventanilla.desk.models import SavedFilter
-from ventanilla.directory.access import AnyUser, visible_pipelines, visible_tickets
+from ventanilla.directory.access import (
+    AnyUser,
+    access_ticket,
+    visible_pipelines,
+    visible_tickets,
+)
 from ventanilla.directory.models import Contact, Team
 from ventanilla.pipelines.models import (
     Pipeline,
@@ -577,18 +581,10 @@ def types_of(pipelines: QuerySet[Pipeline]) -> QuerySet[TicketType]:
 
 
 def ticket_for_page(user: AnyUser, number: int, catalogue: Catalogue) -> Ticket:
-    """The ticket numbered ``number`` if ``user`` may see it (else 404), as
-    ``directory.access.access_ticket`` decides, read with its requester and
-    company; its configuration objects come from ``catalogue``. Eight
-    joins cost PostgreSQL 4-6 ms of planning for a 0.2 ms query."""
-    ticket = (
-        visible_tickets(user)
-        .select_related("requester", "company")
-        .filter(number=number)
-        .first()
-    )
-    if ticket is None:
-        raise Http404("No such ticket")
+    """``access_ticket``'s ticket read with its requester and company only;
+    its configuration objects come from ``catalogue``. Eight joins cost
+    PostgreSQL 4-6 ms of planning for a 0.2 ms query."""
+    ticket = access_ticket(user, number, related=ROW_RELATED)
     catalogue.attach([ticket], (*ATTACHED, "reason"))
     return ticket
 

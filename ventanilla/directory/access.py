@@ -4,6 +4,8 @@ these checks instead of fetching rows by id (a row the user may not see is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -68,15 +70,17 @@ def visible_tickets(user: AnyUser) -> QuerySet[Ticket]:
     return Ticket.objects.filter(own).distinct()
 
 
-def access_ticket(user: AnyUser, number: int) -> Ticket:
-    """The ticket numbered ``number`` if ``user`` may see it, else 404."""
+# What a ticket is read with unless the caller says otherwise.
+TICKET_RELATED = ("pipeline", "stage", "type", "reason", "priority", "owner", "team")
+
+
+def access_ticket(
+    user: AnyUser, number: int, *, related: Sequence[str] = TICKET_RELATED
+) -> Ticket:
+    """The ticket numbered ``number`` if ``user`` may see it, else 404; read
+    with ``related`` (``select_related``)."""
     ticket = (
-        visible_tickets(user)
-        .select_related(
-            "pipeline", "stage", "type", "reason", "priority", "owner", "team"
-        )
-        .filter(number=number)
-        .first()
+        visible_tickets(user).select_related(*related).filter(number=number).first()
     )
     if ticket is None:
         raise Http404("No such ticket")

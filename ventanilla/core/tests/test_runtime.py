@@ -35,7 +35,7 @@ def test_zero_leaves_pythons_defaults(settings, restore_gc):
     assert gc.get_freeze_count() == 0
 
 
-def test_the_wsgi_module_tunes_the_process(settings, restore_gc, monkeypatch):
+def test_the_wsgi_module_tunes_the_process(settings, restore_gc):
     import importlib
 
     import config.wsgi

@@ -23,6 +23,7 @@ from ventanilla.desk.queries import Cursor
 from ventanilla.desk.views.common import (
     forget_navigation,
     go,
+    kept_navigation,
     navigation,
     page,
     partial,
@@ -121,9 +122,10 @@ def board(request: DeskRequest, slug: str) -> HttpResponse:
 @require_GET
 @agent_required
 def nav(request: DeskRequest) -> HttpResponse:
-    """The sidebar alone, polled for live counts."""
+    """The sidebar alone, polled for live counts (the kept ones while they
+    last: several open pages share one count)."""
     context = {
-        "nav": navigation(request),
+        "nav": kept_navigation(request) or navigation(request),
         "current_path": urlsplit(request.htmx.current_url_abs_path or "").path,
     }
     return partial(request, "desk/base.html#nav", context)
