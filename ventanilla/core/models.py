@@ -8,3 +8,16 @@ class TimestampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ConfigurationStamp(models.Model):
+    """One row whose ``stamp`` changes, in the same transaction, with every
+    change to the configuration tables (``core.configuration``)."""
+
+    stamp = models.BigIntegerField(_("stamp"))
+
+    class Meta:
+        verbose_name = _("configuration stamp")
+
+    def __str__(self) -> str:
+        return f"{self.stamp:x}"

@@ -1,4 +1,4 @@
-"""The desk's configuration, read once per page.
+"""The desk's configuration, read once per configuration change.
 
 A queue page shows tickets with their pipeline, stage, type, priority, owner
 and team, and offers the same rows again as the options of its filter and
@@ -15,6 +15,7 @@ objects on them from here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
 
@@ -22,6 +23,7 @@ from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Model, QuerySet
 
+from ventanilla.core.configuration import Kept
 from ventanilla.directory.access import AnyUser, visible_pipelines
 from ventanilla.directory.models import Team
 from ventanilla.pipelines.models import Pipeline, Priority, Reason, Stage, TicketType
@@ -35,43 +37,94 @@ _STAMPS = ("created_at", "updated_at", "pipeline__created_at", "pipeline__update
 ATTACHED = ("pipeline", "stage", "type", "priority", "owner", "team")
 
 
+@dataclass(frozen=True)
+class Tables:
+    """The configuration tables, in display order, with their rows by id
+    for each ticket foreign key in ``ATTACHED``. Shared by the requests of
+    a process (``KEPT``): read-only."""
+
+    stages: list[Stage]
+    types: list[TicketType]
+    priorities: list[Priority]
+    reasons: list[Reason]
+    teams: list[Team]
+    tags: list[Tag]
+    agents: list[User]
+    by_field: dict[str, dict[int, Model]]
+
+
+def read_tables() -> Tables:
+    stages = list(Stage.objects.select_related("pipeline").defer(*_STAMPS))
+    types = list(TicketType.objects.select_related("pipeline").defer(*_STAMPS))
+    kinds = list(priorities()), list(reasons()), list(teams())
+    active = list(agents().defer("password", "last_login", "date_joined"))
+    rows: dict[str, Iterable[Model]] = {
+        "pipeline": (stage.pipeline for stage in stages),
+        "stage": stages,
+        "type": types,
+        "priority": kinds[0],
+        "reason": kinds[1],
+        "team": kinds[2],
+        "owner": active,
+    }
+    return Tables(
+        stages=stages,
+        types=types,
+        priorities=kinds[0],
+        reasons=kinds[1],
+        teams=kinds[2],
+        tags=list(Tag.objects.all()),
+        agents=active,
+        by_field={name: {r.pk: r for r in found} for name, found in rows.items()},
+    )
+
+
+# Kept by each process while the configuration stamp holds (one query per
+# page instead of six; ``core.configuration``).
+KEPT = Kept(read_tables)
+
+
 class Catalogue:
     """Every stage (with its pipeline), type, priority, reason, team, tag
     and active agent, in their display order, and the pipelines ``user``
-    sees. Each table is read on first use, once: rows need five of them,
-    the queue's forms all eight."""
+    sees. The tables come from ``KEPT`` (read again only when the
+    configuration changed); the user's pipelines are read on first use."""
 
     def __init__(self, user: AnyUser) -> None:
         self.user = user
-        self._by_field: dict[str, dict[int, Model]] = {}
+        self._former_owners: dict[int, Model] = {}
 
     @cached_property
+    def tables(self) -> Tables:
+        return KEPT.get()
+
+    @property
     def stages(self) -> list[Stage]:
-        return list(Stage.objects.select_related("pipeline").defer(*_STAMPS))
+        return self.tables.stages
 
-    @cached_property
+    @property
     def types(self) -> list[TicketType]:
-        return list(TicketType.objects.select_related("pipeline").defer(*_STAMPS))
+        return self.tables.types
 
-    @cached_property
+    @property
     def priorities(self) -> list[Priority]:
-        return list(priorities())
+        return self.tables.priorities
 
-    @cached_property
+    @property
     def reasons(self) -> list[Reason]:
-        return list(reasons())
+        return self.tables.reasons
 
-    @cached_property
+    @property
     def teams(self) -> list[Team]:
-        return list(teams())
+        return self.tables.teams
 
-    @cached_property
+    @property
     def tags(self) -> list[Tag]:
-        return list(Tag.objects.all())
+        return self.tables.tags
 
-    @cached_property
+    @property
     def agents(self) -> list[User]:
-        return list(agents().defer("password", "last_login", "date_joined"))
+        return self.tables.agents
 
     @cached_property
     def visible(self) -> frozenset[int]:
@@ -96,26 +149,6 @@ class Catalogue:
     def visible_types(self) -> list[TicketType]:
         return [t for t in self.types if t.pipeline_id in self.visible]
 
-    def _rows(self, name: str) -> Iterable[Model]:
-        if name == "pipeline":
-            return (stage.pipeline for stage in self.stages)
-        tables = {
-            "stage": "stages",
-            "type": "types",
-            "reason": "reasons",
-            "priority": "priorities",
-            "owner": "agents",
-            "team": "teams",
-        }
-        return cast(Iterable[Model], getattr(self, tables[name]))
-
-    def _index(self, name: str) -> dict[int, Model]:
-        """The rows a ticket's foreign key ``name`` points to, by id (the
-        table is read on first use)."""
-        if name not in self._by_field:
-            self._by_field[name] = {row.pk: row for row in self._rows(name)}
-        return self._by_field[name]
-
     def attach(
         self, tickets: Sequence[Ticket], names: Sequence[str] = ATTACHED
     ) -> None:
@@ -124,7 +157,7 @@ class Catalogue:
         longer active agents are read in one query for the page."""
         for name in names:
             fk = cast("models.ForeignKey[Any, Any]", Ticket._meta.get_field(name))
-            known = self._index(name)
+            known = self.tables.by_field[name]
             missing: list[Ticket] = []
             for ticket in tickets:
                 pk = getattr(ticket, fk.attname)
@@ -136,10 +169,12 @@ class Catalogue:
                 else:
                     fk.set_cached_value(ticket, row)
             if missing and name == "owner":
-                ids = {getattr(t, fk.attname) for t in missing}
-                known.update(User.objects.in_bulk(ids))
+                former = self._former_owners
+                ids = {getattr(t, fk.attname) for t in missing} - former.keys()
+                if ids:
+                    former.update(User.objects.in_bulk(ids))
                 for ticket in missing:
-                    fk.set_cached_value(ticket, known[getattr(ticket, fk.attname)])
+                    fk.set_cached_value(ticket, former[getattr(ticket, fk.attname)])
 
 
 def agents() -> QuerySet[User]:

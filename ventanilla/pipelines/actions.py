@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ventanilla.core.configuration import renew_stamp
 from ventanilla.core.errors import ActionRefused
 from ventanilla.directory.models import Team
 from ventanilla.pipelines.models import (
@@ -66,6 +67,7 @@ def create_pipeline(
         Stage(pipeline=pipeline, name=stage_name, kind=kind, position=index)
         for index, (stage_name, kind) in enumerate(stages)
     )
+    renew_stamp()  # bulk_create sends no post_save
     return pipeline
 
 

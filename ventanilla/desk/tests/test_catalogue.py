@@ -58,9 +58,10 @@ def test_an_owner_who_is_no_longer_an_agent_is_read_in_one_query(
     page = queries.queue_page(alonso, queries.QueueFilter())
     assert [t.number for t in page.tickets] == [classified.number]
     cat = catalogue(alonso)
-    assert rosario.pk not in {user.pk for user in cat.agents}
-    # the tables rows need, read once on first use
-    with django_assert_num_queries(4):
+    # the tables, kept since the page above read them: only the stamp
+    with django_assert_num_queries(1):
+        assert rosario.pk not in {user.pk for user in cat.agents}
+    with django_assert_num_queries(0):
         cat.stages, cat.types, cat.priorities, cat.teams
     with django_assert_num_queries(1):
         cat.attach(page.tickets)
@@ -121,3 +122,23 @@ def test_the_ticket_forms_offer_what_their_querysets_would(as_rosario, org, clas
     assert "Cerrado" not in stages
     pipelines = [label for _, label in options(context["move_form"], "pipeline")]
     assert "Finanzas" not in pipelines and "Cobranzas" in pipelines
+
+
+def test_a_configuration_change_shows_on_the_next_page(
+    as_rosario, org, classified, django_assert_num_queries
+):
+    url = reverse("desk:queue", args=["all"])
+    as_rosario.get(url)
+    # when an administrator renames the priority the ticket has
+    org.alta.name = "Urgente"
+    org.alta.save()
+    # then the next page reads the tables again and shows the new name
+    response = as_rosario.get(url)
+    [row] = response.context["page"].tickets
+    assert row.priority.name == "Urgente"
+    assert "Urgente" in response.content.decode()
+    # and the pages after it read only the stamp
+    with django_assert_num_queries(1):
+        assert catalogue(row.owner).tables.by_field["priority"][org.alta.pk].name == (
+            "Urgente"
+        )

@@ -1,0 +1,118 @@
+"""Configuration kept in each process while it does not change.
+
+Every desk page and API call reads the same small tables (stages with their
+pipelines, types, priorities, reasons, teams, tags, agents). Reading them
+costs six queries and a few hundred model instances per request, a fifth of
+a queue page (``bench/RESULTS.md``). Instead each process keeps them, built
+once, for as long as the configuration stamp holds.
+
+The stamp is one row (``ConfigurationStamp``). A save or delete of any
+watched model, or a change of an agent's teams, sets it to a new random
+value in the same transaction as the change, so:
+
+- a process that reads the stamp sees the tables as of that stamp or later
+  (it reads the stamp first, then the tables), and builds again once the
+  stamp moves;
+- a rolled-back change rolls the stamp back with it (random, not a counter:
+  a later, different change never reuses a number a process may have kept).
+
+Bulk writes (``bulk_create``, ``QuerySet.update``) send no signals: code
+that changes watched tables that way calls ``renew_stamp`` itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from django.apps import apps
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from ventanilla.core.models import ConfigurationStamp
+
+T = TypeVar("T")
+
+WATCHED = (
+    "pipelines.Pipeline",
+    "pipelines.Stage",
+    "pipelines.TicketType",
+    "pipelines.Reason",
+    "pipelines.Priority",
+    "directory.Team",
+    "directory.Agent",
+    "routing.Tag",
+    "auth.User",
+)
+
+# Saves that change nothing the kept configuration shows (signing in).
+_QUIET_UPDATES = frozenset({"last_login"})
+
+
+def current_stamp() -> int | None:
+    """The stamp now, or None when there is no stamp row (a flushed test
+    database): then nothing is kept."""
+    return (
+        ConfigurationStamp.objects.filter(pk=1).values_list("stamp", flat=True).first()
+    )
+
+
+def renew_stamp() -> None:
+    """Give the configuration a new stamp, in the current transaction."""
+    stamp = secrets.randbits(62)
+    if not ConfigurationStamp.objects.filter(pk=1).update(stamp=stamp):
+        ConfigurationStamp.objects.get_or_create(pk=1, defaults={"stamp": stamp})
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    fields = kwargs.get("update_fields")
+    if fields is not None and fields <= _QUIET_UPDATES:
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return
+    renew_stamp()
+
+
+def connect_signals() -> None:
+    """Watch the configuration tables (called once, from ``CoreConfig.ready``)."""
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"stamp-save-{label}")
+        post_delete.connect(
+            _on_change, sender=model, dispatch_uid=f"stamp-delete-{label}"
+        )
+    teams = apps.get_model("directory.Agent")._meta.get_field("teams")
+    m2m_changed.connect(
+        _on_change,
+        sender=teams.remote_field.through,
+        dispatch_uid="stamp-agent-teams",
+    )
+
+
+class Kept(Generic[T]):
+    """A value built from the configuration tables, kept by this process
+    while the stamp holds. Thread-safe; the value is shared by every
+    request, so it must be treated as read-only."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._kept: tuple[str, int, T] | None = None
+
+    def get(self) -> T:
+        stamp = current_stamp()
+        alias = connection.settings_dict["NAME"]
+        kept = self._kept
+        if stamp is not None and kept is not None and kept[:2] == (alias, stamp):
+            return kept[2]
+        value = self._build()
+        if stamp is not None:
+            with self._lock:
+                self._kept = (alias, stamp, value)
+        return value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._kept = None

@@ -1,0 +1,81 @@
+"""The configuration stamp and what each process keeps while it holds."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from ventanilla.core.configuration import Kept, current_stamp
+from ventanilla.core.models import ConfigurationStamp
+from ventanilla.directory import actions as directory
+from ventanilla.pipelines.models import Priority
+
+pytestmark = pytest.mark.django_db
+
+
+def test_saving_or_deleting_a_watched_row_renews_the_stamp(org):
+    before = current_stamp()
+    priority = Priority.objects.create(name="Crítica", rank=0)
+    created = current_stamp()
+    priority.name = "Muy alta"
+    priority.save()
+    renamed = current_stamp()
+    priority.delete()
+    deleted = current_stamp()
+    assert len({before, created, renamed, deleted}) == 4
+
+
+def test_an_agent_joining_a_team_renews_the_stamp(org, alonso):
+    before = current_stamp()
+    directory.add_agent_to_team(alonso.agent, team=org.finanzas_team)
+    assert current_stamp() != before
+
+
+def test_signing_in_does_not_renew_the_stamp(org, rosario):
+    before = current_stamp()
+    rosario.last_login = timezone.now()
+    rosario.save(update_fields=["last_login"])
+    assert current_stamp() == before
+    rosario.first_name = "Rosa"
+    rosario.save()
+    assert current_stamp() != before
+
+
+def test_a_rolled_back_change_takes_its_stamp_back_with_it(org):
+    before = current_stamp()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Priority.objects.create(name="Crítica", rank=0)
+        assert current_stamp() != before
+        raise RuntimeError
+    assert current_stamp() == before
+
+
+def test_kept_builds_once_per_stamp(org, django_assert_num_queries):
+    built: list[int] = []
+
+    def build() -> int:
+        built.append(User.objects.count())
+        return built[-1]
+
+    kept = Kept(build)
+    first = kept.get()
+    with django_assert_num_queries(1):  # the stamp only
+        assert kept.get() == first
+    assert len(built) == 1
+    User.objects.create(username="nuevo")
+    assert kept.get() == first + 1
+    assert len(built) == 2
+
+
+def test_without_a_stamp_row_nothing_is_kept(org):
+    ConfigurationStamp.objects.all().delete()
+    calls: list[None] = []
+    kept = Kept(lambda: calls.append(None))
+    kept.get()
+    kept.get()
+    assert len(calls) == 2
+    # the next change writes the row again
+    Priority.objects.create(name="Crítica", rank=0)
+    assert current_stamp() is not None
