@@ -127,3 +127,34 @@ def test_key_set_pages_follow_the_sla_order(rosario, org, clocks):
         whole = queries.queue_page(rosario, flt)
     assert seen == [t.number for t in whole.tickets]
     assert len(seen) == 5
+
+
+def test_resolved_and_closed_tickets_leave_the_breaching_queue_at_once(
+    as_rosario, org, clocks
+):
+    # given two late tickets move to a resolved and a closed stage, and
+    # their SLA times are not recomputed yet (the job runs after commit)
+    resolved = org.finanzas.stages.get(kind="resolved")
+    closed = org.finanzas.stages.get(kind="closed")
+    for name, stage in (("alta-late", resolved), ("media-late", closed)):
+        type(clocks[name]).objects.filter(pk=clocks[name].pk).update(stage=stage)
+    # then the queue and its count show only the active ones
+    with time_machine.travel(at(11, 30), tick=False):
+        response = as_rosario.get(reverse("desk:queue", args=["breaching"]))
+    assert _numbers(response) == [clocks[n].number for n in ("alta-soon", "alta-warn")]
+    assert response.context["nav"].breaching == 2
+
+
+def test_the_breaching_queue_shows_only_the_agents_pipelines(
+    as_carmen, org, requester, clocks
+):
+    # given a late ticket in Cobranzas, besides Finanzas' late ones
+    late = open_test_ticket(org.cobranzas, requester=requester, subject="x")
+    type(late).objects.filter(pk=late.pk).update(
+        sla_due_at=at(9, 0), sla_warn_at=at(8, 0)
+    )
+    with time_machine.travel(at(11, 30), tick=False):
+        response = as_carmen.get(reverse("desk:queue", args=["breaching"]))
+    # then carmen (Cobranzas) sees it and none of Finanzas'
+    assert _numbers(response) == [late.number]
+    assert response.context["nav"].breaching == 1
