@@ -11,8 +11,10 @@ gunicorn (2 workers) on PostgreSQL.
    to the shared fixture; then it is migrated.
 2. A write token is created for ``--user`` (an agent of the demo
    organisation: ``rosario`` sees Finanzas and Comercial).
-3. gunicorn starts with ``--workers 2`` (sync workers, persistent database
-   connections: ``DATABASE_CONN_MAX_AGE=60``), and the rate limit is lifted.
+3. gunicorn starts as ``ventanilla serve`` runs it: ``--workers 2`` with
+   ``--threads 4`` each (``--threads 1`` for sync workers), persistent
+   database connections (``DATABASE_CONN_MAX_AGE=60``), and the rate limit
+   is lifted.
 4. Creation: ``--creates`` POST /api/v1/tickets from ``--clients``
    threads, each ticket with a requester, a body and a priority (through
    ``tickets.actions.open_ticket``: number counter, ticket, message, events,
@@ -121,7 +123,13 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=600)
     parser.add_argument("--user", default="rosario")
     parser.add_argument("--creates", type=int, default=600)
-    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="threads per worker (4: what `ventanilla serve` runs; 1: sync workers)",
+    )
     parser.add_argument("--lists", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=10)
     args = parser.parse_args()
@@ -174,6 +182,8 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "--workers",
             "2",
+            "--threads",
+            str(args.threads),
             "--no-control-socket",
             "--log-level",
             "warning",
