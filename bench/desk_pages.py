@@ -57,6 +57,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show-sql", action="store_true")
     parser.add_argument(
+        "--slowest",
+        type=int,
+        default=0,
+        help="print each page's N slowest requests with their slowest query",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="profile the timed requests of each page; print the top functions",
@@ -150,6 +156,7 @@ def main() -> None:
                 continue
             times: list[float] = []
             sql_share: list[float] = []
+            slow: list[tuple[float, str, float, str]] = []
             queries = 0
             profiler = cProfile.Profile() if args.profile else None
             for index in range(args.warmup + args.requests):
@@ -171,6 +178,13 @@ def main() -> None:
                 sql = sum(float(q["time"]) for q in captured.captured_queries)
                 sql_share.append(sql * 1000)
                 queries = len(captured.captured_queries)
+                if args.slowest:
+                    worst = max(
+                        captured.captured_queries, key=lambda q: float(q["time"])
+                    )
+                    slow.append(
+                        (elapsed * 1000, url, float(worst["time"]) * 1000, worst["sql"])
+                    )
                 if args.show_sql and index == args.warmup:
                     for q in sorted(
                         captured.captured_queries, key=lambda q: -float(q["time"])
@@ -178,6 +192,9 @@ def main() -> None:
                         print(
                             f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}"
                         )
+            for took, url, worst_ms, sql in sorted(slow, reverse=True)[: args.slowest]:
+                print(f"    {took:7.1f} ms {url}  (slowest query {worst_ms:.1f} ms)")
+                print(f"        {sql[:400]}")
             if profiler is not None:
                 stats = pstats.Stats(profiler)
                 stats.sort_stats("cumulative").print_stats(40)

@@ -687,12 +687,16 @@ def search_results(
     seconds (``bench/RESULTS.md``), so only the newest ``candidates`` are
     ranked, and the page says when more matched.
     """
-    ids = search.newest_matches(visible_tickets(user), text, limit=candidates)
+    catalogue = catalogue or read_catalogue(user)
+    # By literal pipeline ids, as queues: joined to the agent's teams, the
+    # matches' index bitmap was built once per visible pipeline.
+    visible = visible_tickets(user, pipeline_ids=catalogue.visible)
+    ids = search.newest_matches(visible, text, limit=candidates)
     rows = list(
         search.search_tickets(Ticket.objects.filter(id__in=ids), text)
         .select_related(*ROW_RELATED)
         .annotate(sla_due=_sla_due())[: limit + 1]
     )
-    (catalogue or read_catalogue(user)).attach(rows)
+    catalogue.attach(rows)
     capped = len(ids) >= candidates
     return SearchResults(rows[:limit], len(rows) > limit or capped, capped)

@@ -148,8 +148,8 @@ def test_search_page_queries_do_not_grow_with_results(
 
 # session, user, agent, the newest matching ids, their best ranked rows,
 # the configuration stamp (the catalogue's tables are kept by the process
-# from the first request), navigation (5).
-SEARCH_QUERIES = 11
+# from the first request) and the visible pipeline ids, navigation (5).
+SEARCH_QUERIES = 12
 
 
 def test_queue_filter_q_keeps_queue_order_and_pages(as_rosario, org, found):
