@@ -176,6 +176,7 @@ def set_stages(pipeline: Pipeline, rows: Sequence[StageRow]) -> list[Stage]:
     for index, stage in enumerate(existing):
         stage.position = offset + index
     Stage.objects.bulk_update(existing, ["position"])
+    renew_stamp()  # bulk_update sends no post_save
     saved: list[Stage] = []
     ordered = sorted(kept, key=lambda row: row.position)
     for index, row in enumerate(ordered):
