@@ -208,9 +208,13 @@ def main() -> None:
                         print(
                             f"    {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}"
                         )
-            for took, url, worst_ms, sql in sorted(slow, reverse=True)[: args.slowest]:
-                print(f"    {took:7.1f} ms {url}  (slowest query {worst_ms:.1f} ms)")
-                print(f"        {sql[:400]}")
+            for took, slow_url, worst_ms, worst_sql in sorted(slow, reverse=True)[
+                : args.slowest
+            ]:
+                print(
+                    f"    {took:7.1f} ms {slow_url}  (slowest query {worst_ms:.1f} ms)"
+                )
+                print(f"        {worst_sql[:400]}")
             if profiler is not None:
                 stats = pstats.Stats(profiler)
                 stats.sort_stats("cumulative").print_stats(40)
