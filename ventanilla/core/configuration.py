@@ -23,7 +23,6 @@ that changes watched tables that way calls ``renew_stamp`` itself.
 from __future__ import annotations
 
 import secrets
-import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -93,26 +92,21 @@ def connect_signals() -> None:
 
 class Kept(Generic[T]):
     """A value built from the configuration tables, kept by this process
-    while the stamp holds. Thread-safe; the value is shared by every
-    request, so it must be treated as read-only."""
+    while the stamp holds. The value is shared by every request (and
+    thread), so it must be treated as read-only; two threads that find the
+    stamp moved may both build it, and either result is right."""
 
     def __init__(self, build: Callable[[], T]) -> None:
         self._build = build
-        self._lock = threading.Lock()
         self._kept: tuple[str, int, T] | None = None
 
     def get(self) -> T:
         stamp = current_stamp()
-        alias = connection.settings_dict["NAME"]
-        kept = self._kept
-        if stamp is not None and kept is not None and kept[:2] == (alias, stamp):
+        database = connection.settings_dict["NAME"]
+        kept = self._kept  # one read: another thread may replace it
+        if stamp is not None and kept is not None and kept[:2] == (database, stamp):
             return kept[2]
         value = self._build()
         if stamp is not None:
-            with self._lock:
-                self._kept = (alias, stamp, value)
+            self._kept = (database, stamp, value)
         return value
-
-    def forget(self) -> None:
-        with self._lock:
-            self._kept = None

@@ -14,6 +14,7 @@ objects on them from here.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -51,31 +52,36 @@ class Tables:
     tags: list[Tag]
     agents: list[User]
     by_field: dict[str, dict[int, Model]]
+    stage_ids: dict[str, list[int]]  # by kind, as ``desk.queries.stage_ids``
 
 
 def read_tables() -> Tables:
     stages = list(Stage.objects.select_related("pipeline").defer(*_STAMPS))
     types = list(TicketType.objects.select_related("pipeline").defer(*_STAMPS))
-    kinds = list(priorities()), list(reasons()), list(teams())
+    by_rank, why, who = list(priorities()), list(reasons()), list(teams())
     active = list(agents().defer("password", "last_login", "date_joined"))
     rows: dict[str, Iterable[Model]] = {
         "pipeline": (stage.pipeline for stage in stages),
         "stage": stages,
         "type": types,
-        "priority": kinds[0],
-        "reason": kinds[1],
-        "team": kinds[2],
+        "priority": by_rank,
+        "reason": why,
+        "team": who,
         "owner": active,
     }
+    stage_ids: dict[str, list[int]] = defaultdict(list)
+    for stage in stages:
+        stage_ids[stage.kind].append(stage.pk)
     return Tables(
         stages=stages,
         types=types,
-        priorities=kinds[0],
-        reasons=kinds[1],
-        teams=kinds[2],
+        priorities=by_rank,
+        reasons=why,
+        teams=who,
         tags=list(Tag.objects.all()),
         agents=active,
         by_field={name: {r.pk: r for r in found} for name, found in rows.items()},
+        stage_ids=dict(stage_ids),
     )
 
 

@@ -467,11 +467,8 @@ def filtered_tickets(
     stages it keeps (no query for either)."""
     if catalogue is None:
         return visible_tickets(user).filter(filter_q(user, flt, stage_ids()))
-    stages: dict[str, list[int]] = defaultdict(list)
-    for stage in catalogue.stages:
-        stages[stage.kind].append(stage.pk)
     visible = visible_tickets(user, pipeline_ids=catalogue.visible)
-    return visible.filter(filter_q(user, flt, stages))
+    return visible.filter(filter_q(user, flt, catalogue.tables.stage_ids))
 
 
 def queue_page(
