@@ -7,6 +7,11 @@ Recall rules, on both databases:
    "devoluciones" and back.
 3. Every word must match (AND); a word may match the subject, the ticket
    number, the requester's name or email, or any message body or note.
+4. A whole email address is one word, matched exactly (not as a prefix of
+   each of its parts): "ana.paz@andinas.example" finds the tickets whose
+   requester or text has that address, and not every ticket whose text
+   has "example" and "ana" somewhere. Part of an address ("andinas",
+   "ana.paz") is matched as words, as before.
 
 How, on PostgreSQL: each document has a Spanish-stemmed vector and an
 unaccented simple vector (``search.schema``). Spanish stemming cannot run
@@ -44,7 +49,13 @@ STOPWORDS = frozenset(
     """a al con de del el en es la las lo los mi mis no o para por que se
     su sus un una uno unos unas y""".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"\w+")
+# An email address (kept whole), else a word.
+_TOKEN = re.compile(r"[\w.+'-]*\w@\w[\w-]*(?:\.[\w-]+)+|\w+")
+
+
+def is_address(word: str) -> bool:
+    """Whether a query word is a whole email address (``query_words``)."""
+    return "@" in word
 
 
 def unaccent(text: str) -> str:
@@ -71,9 +82,10 @@ def singular_prefix(word: str) -> str:
 
 def query_words(text: str) -> list[str]:
     """The words of a query that take part in the search, lower case,
-    without function words or repeats, at most ``MAX_WORDS``."""
+    without function words or repeats, at most ``MAX_WORDS``; an email
+    address is one word."""
     words: list[str] = []
-    for word in _WORD.findall(text.lower().replace("_", " ")):
+    for word in _TOKEN.findall(text.lower().replace("_", " ")):
         if word not in STOPWORDS and word not in words:
             words.append(word)
     return words[:MAX_WORDS]
@@ -83,6 +95,15 @@ def query_words(text: str) -> list[str]:
 
 
 def _pg_word_queries(word: str) -> tuple[SearchQuery, SearchQuery]:
+    if is_address(word):
+        # PostgreSQL's parser keeps an address as one lexeme, in the
+        # document and in the query alike: an exact lexeme, one cheap
+        # index probe, where a prefix per part would read most of the
+        # index ("example:*").
+        return (
+            SearchQuery(word, config="simple", search_type="plain"),
+            SearchQuery(unaccent(word), config="simple", search_type="plain"),
+        )
     stemmed = SearchQuery(word, config="spanish", search_type="plain")
     # The word is \w+ only, so it cannot break the tsquery syntax.
     prefix = SearchQuery(
@@ -113,10 +134,19 @@ def _pg_rank(words: list[str]) -> CombinedExpression:
 # -- SQLite ------------------------------------------------------------------
 
 
+def _fts_term(word: str) -> str:
+    if is_address(word):
+        # A phrase of the address's parts, in order, as FTS5 split the
+        # document's copy of it.
+        parts = " ".join(re.findall(r"\w+", unaccent(word)))
+        return f'"{parts}"'
+    return f'"{singular_prefix(unaccent(word))}"*'
+
+
 def _fts_expression(words: list[str]) -> str:
     # Quoted strings with a trailing * are FTS5 prefix queries; the words
-    # are \w+ only, so they cannot carry a quote.
-    return " AND ".join(f'"{singular_prefix(unaccent(w))}"*' for w in words)
+    # are \w+ only (an address's parts too), so they cannot carry a quote.
+    return " AND ".join(_fts_term(w) for w in words)
 
 
 def _sqlite_ids(words: list[str]) -> RawSQL:

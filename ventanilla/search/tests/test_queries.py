@@ -96,6 +96,40 @@ def test_finds_by_number_requester_name_and_email(rosario, corpus):
     assert _found(rosario, f"#{number}") == [number]
 
 
+def test_a_whole_address_is_matched_exactly_not_by_its_parts(org, rosario, corpus):
+    # given: an address that the parts of Jorge's would match as prefixes,
+    # and Jorge's address written in another requester's message
+    namesake = directory.create_contact(
+        name="Jorge Salasar", email="jorge.salasar@andinas.example.pe"
+    )
+    other = open_test_ticket(org.finanzas, requester=namesake, subject="Consulta")
+    mentioned = open_test_ticket(
+        org.finanzas,
+        requester=namesake,
+        subject="Otra consulta",
+        body_text="Copien a Jorge.Salas@Andinas.example, por favor.",
+    )
+    jorge = {corpus["facturacion"].number, corpus["devoluciones"].number}
+    # then
+    assert query_words("JORGE.Salas@andinas.example facturación") == [
+        "jorge.salas@andinas.example",
+        "facturación",
+    ]
+    assert set(_found(rosario, "jorge.salas@andinas.example")) == {
+        *jorge,
+        mentioned.number,
+    }
+    assert set(_found(rosario, "jorge.salas@andinas.example marzo")) == {
+        corpus["facturacion"].number
+    }
+    assert set(_found(rosario, "jorge.salasar@andinas.example.pe")) == {
+        mentioned.number,
+        other.number,
+    }
+    # parts of an address are still words, matched as prefixes
+    assert {other.number, *jorge} <= set(_found(rosario, "jorge salas andinas"))
+
+
 def test_notes_and_replies_are_searched(rosario, corpus):
     # given
     ticket = corpus["nunoa"]
