@@ -130,6 +130,27 @@ def test_a_whole_address_is_matched_exactly_not_by_its_parts(org, rosario, corpu
     assert {other.number, *jorge} <= set(_found(rosario, "jorge salas andinas"))
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL reads addresses first"
+)
+def test_an_address_in_more_tickets_than_read_first_is_found_all_the_same(
+    rosario, corpus, monkeypatch
+):
+    from ventanilla.search import queries
+
+    jorge = [corpus["devoluciones"].number, corpus["facturacion"].number]
+    visible = visible_tickets(rosario)
+    newest = queries.newest_matches(visible, "jorge.salas@andinas.example", limit=5)
+    monkeypatch.setattr(queries, "ADDRESS_MATCHES", 1)
+    assert queries._pg_address_matches(["jorge.salas@andinas.example"]) is None
+    assert newest == queries.newest_matches(
+        visible, "jorge.salas@andinas.example", limit=5
+    )
+    assert newest == [
+        t.pk for t in Ticket.objects.filter(number__in=jorge).order_by("-pk")
+    ]
+
+
 def test_notes_and_replies_are_searched(rosario, corpus):
     # given
     ticket = corpus["nunoa"]
