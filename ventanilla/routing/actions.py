@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -587,6 +587,28 @@ def _log(ticket: Ticket, decision: Decision, errors: list[dict[str, Any]]) -> No
             new=str(labels.get(flag, "")),
             data={"old_value": previous, "new_value": flag},
         )
+
+
+def log_quiet_decisions(decisions: Sequence[tuple[Ticket, Decision]]) -> None:
+    """The decision log of tickets just opened whose decision changes
+    nothing (no field, tag nor triage flag): what ``apply_decision``
+    writes for them, in one insert."""
+    for _ticket, decision in decisions:
+        if decision.choices() or decision.tags or decision.triage_flag:
+            raise ValueError("a decision that changes the ticket: apply_decision")
+    routed_at = timezone.now()
+    TicketRouting.objects.bulk_create(
+        [
+            TicketRouting(
+                ticket=ticket,
+                decision=decision.as_json(),
+                triage_flag="",
+                errors=[],
+                routed_at=routed_at,
+            )
+            for ticket, decision in decisions
+        ]
+    )
 
 
 @transaction.atomic

@@ -8,10 +8,12 @@ Callers use the returned objects: the instance passed in may be stale.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from ventanilla.core.errors import ActionRefused, StaleVersion
 from ventanilla.core.html import clean_html, text_to_html
+from ventanilla.core.rows import update_rows
 from ventanilla.core.sentinel import UNSET, Unset
 from ventanilla.directory.models import Company, Contact, Team
 from ventanilla.pipelines.models import (
@@ -38,11 +41,13 @@ from ventanilla.pipelines.queries import stage_of_kind
 from ventanilla.tickets.actors import Actor, ActorLike, as_actor
 from ventanilla.tickets.attachments import (
     NewAttachment,
+    build_attachments,
     check_attachments,
     store_attachments,
 )
 from ventanilla.tickets.models import (
     NO_PRIORITY_RANK,
+    Attachment,
     Channel,
     Direction,
     EventKind,
@@ -78,7 +83,12 @@ def lock_ticket(ticket: Ticket | int) -> Ticket:
 
 
 def _next_number() -> int:
-    """Take the next human ticket number inside the current transaction.
+    """Take the next human ticket number inside the current transaction."""
+    return _take_numbers(1)[0]
+
+
+def _take_numbers(count: int) -> range:
+    """Take the next ``count`` ticket numbers inside the current transaction.
 
     One statement when the counter exists: ``UPDATE ... RETURNING`` (both
     PostgreSQL and SQLite 3.35+ have it) takes the row lock and reads the
@@ -90,18 +100,18 @@ def _next_number() -> int:
     for _attempt in range(3):
         with connection.cursor() as cursor:
             cursor.execute(
-                f'UPDATE {table} SET "last" = "last" + 1 WHERE "id" = 1 '  # noqa: S608 - our own table name
-                'RETURNING "last"'
+                f'UPDATE {table} SET "last" = "last" + %s WHERE "id" = 1 '  # noqa: S608 - our own table name
+                'RETURNING "last"',
+                [count],
             )
             row = cursor.fetchone()
         if row is not None:
-            return int(row[0])
+            return range(int(row[0]) - count + 1, int(row[0]) + 1)
+        first = settings.VENTANILLA_FIRST_TICKET_NUMBER
         try:
             with transaction.atomic():
-                TicketNumber.objects.create(
-                    pk=1, last=settings.VENTANILLA_FIRST_TICKET_NUMBER
-                )
-            return settings.VENTANILLA_FIRST_TICKET_NUMBER
+                TicketNumber.objects.create(pk=1, last=first + count - 1)
+            return range(first, first + count)
         except IntegrityError:
             continue  # Another transaction created the counter first.
     raise RuntimeError("could not allocate a ticket number")
@@ -125,11 +135,29 @@ def _record(
     new: Any = None,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
+    event = _event(ticket, actor, kind, field=field, old=old, new=new, data=data)
+    event.save()
+    _follow(event)
+    return event
+
+
+def _event(
+    ticket: Ticket,
+    actor: Actor,
+    kind: EventKind,
+    *,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    """An audit entry, not saved yet (``_record`` saves it and tells its
+    followers; ``write_customer_messages`` inserts many at once)."""
     payload = {**actor.data, **(data or {})}
     if isinstance(old, models.Model) or isinstance(new, models.Model):
         payload.setdefault("old_id", getattr(old, "pk", None))
         payload.setdefault("new_id", getattr(new, "pk", None))
-    event = TicketEvent.objects.create(
+    return TicketEvent(
         ticket=ticket,
         kind=kind,
         actor_type=actor.type,
@@ -140,8 +168,6 @@ def _record(
         new=_display(new),
         data=payload,
     )
-    _follow(event)
-    return event
 
 
 def _follow(event: TicketEvent) -> None:
@@ -153,6 +179,17 @@ def _follow(event: TicketEvent) -> None:
 
     notify(event)
     publish(event)
+
+
+def _follow_many(events: Sequence[TicketEvent]) -> None:
+    """``_follow`` for entries inserted together (the webhook check runs
+    once for all of them)."""
+    from ventanilla.notifications.receivers import event_recorded as notify
+    from ventanilla.webhooks.receivers import events_recorded as publish
+
+    for event in events:
+        notify(event)
+    publish(events)
 
 
 def record_event(
@@ -1071,3 +1108,227 @@ def record_satisfaction(
         data={"satisfaction_id": rating.pk, "comment": rating.comment[:1000]},
     )
     return rating
+
+
+# -- many customer messages at once (mail ingestion) --------------------------
+
+
+@dataclass
+class Request:
+    """A customer's request to open as a ticket (``write_customer_messages``),
+    as ``open_ticket_with_message`` takes it: the pipeline's first "new"
+    stage, nothing classified yet, the requester as author."""
+
+    subject: str
+    pipeline: Pipeline
+    requester: Contact
+    channel: Channel
+    email_message_id: str
+    body_text: str = ""
+    body_html: str = ""
+    quoted_text: str = ""
+    attachments: Sequence[NewAttachment] = ()
+    cc: Sequence[Contact] = ()
+    marked_urgent: bool = False
+
+
+@dataclass
+class FollowOn:
+    """A customer's message to add to ``ticket`` (``write_customer_messages``),
+    as ``add_customer_message`` adds it. The caller holds the ticket's row
+    lock, and the ticket's stage is one that the message leaves as it is:
+    not closed (a follow-up ticket), not waiting on the customer nor
+    resolved (reopened); those take ``add_customer_message``."""
+
+    ticket: Ticket
+    contact: Contact
+    channel: Channel
+    email_message_id: str
+    body_text: str = ""
+    body_html: str = ""
+    quoted_text: str = ""
+    attachments: Sequence[NewAttachment] = ()
+
+
+@dataclass
+class _Pending:
+    ticket: Ticket
+    message: Message
+    actor: Actor
+    attachments: Sequence[NewAttachment]
+    events: list[TicketEvent] = dataclasses.field(default_factory=list)
+
+
+def write_customer_messages(
+    requests: Sequence[Request], follow_ons: Sequence[FollowOn]
+) -> tuple[list[tuple[Ticket, Message]], list[Message]]:
+    """``open_ticket_with_message`` for each request and
+    ``add_customer_message`` for each follow-on, in the caller's
+    transaction: the same rows and audit entries, but one insert per table
+    for all of them (tickets, copied contacts, messages, attachments,
+    events) and one update of the followed tickets.
+
+    Returns each request's ticket and first message, and each follow-on's
+    message, in the order given. Refuses (``ActionRefused``, ``ValueError``)
+    before writing anything.
+    """
+    for attachments in [r.attachments for r in requests] + [
+        f.attachments for f in follow_ons
+    ]:
+        check_attachments(attachments)
+    for follow_on in follow_ons:
+        kind = follow_on.ticket.stage.kind
+        if kind == StageKind.CLOSED or kind in REOPENED_BY_CUSTOMER:
+            raise ValueError(f"ticket {follow_on.ticket.pk} is {kind}: one by one")
+    stages: dict[int, Stage] = {}
+    opened: list[_Pending] = []
+    now = timezone.now()
+    numbers = _take_numbers(len(requests)) if requests else range(0)
+    for request, number in zip(requests, numbers, strict=True):
+        pipeline = request.pipeline
+        if pipeline.pk not in stages:
+            stages[pipeline.pk] = stage_of_kind(pipeline, StageKind.NEW)
+        ticket = Ticket(
+            number=number,
+            subject=request.subject.strip()[:300] or _("(no subject)"),
+            requester=request.requester,
+            company=request.requester.company,
+            pipeline=pipeline,
+            stage=stages[pipeline.pk],
+            priority_rank=NO_PRIORITY_RANK,
+            channel=request.channel,
+            marked_urgent=request.marked_urgent,
+            last_customer_message_at=now,
+        )
+        opened.append(
+            _Pending(
+                ticket,
+                _customer_message(ticket, request.requester, request),
+                Actor.for_contact(request.requester),
+                request.attachments,
+            )
+        )
+    Ticket.objects.bulk_create([p.ticket for p in opened])
+    copied = [
+        Ticket.cc.through(ticket_id=p.ticket.pk, contact_id=contact.pk)
+        for p, request in zip(opened, requests, strict=True)
+        for contact in dict.fromkeys(request.cc)
+        if contact != request.requester
+    ]
+    if copied:
+        Ticket.cc.through.objects.bulk_create(copied)
+    added = [
+        _Pending(
+            f.ticket,
+            _customer_message(f.ticket, f.contact, f),
+            Actor.for_contact(f.contact),
+            f.attachments,
+        )
+        for f in follow_ons
+    ]
+    pending = [*opened, *added]
+    for item in pending:
+        item.message.ticket = item.ticket  # the ticket has its id now
+    Message.objects.bulk_create([p.message for p in pending])
+    for item in opened:
+        item.events.append(_created_event(item))
+    for item in added:
+        item.events.append(
+            _event(
+                item.ticket,
+                item.actor,
+                EventKind.MESSAGE_ADDED,
+                data={"message_id": item.message.pk, "channel": item.message.channel},
+            )
+        )
+    _attach_many(pending)
+    events = [event for item in pending for event in item.events]
+    TicketEvent.objects.bulk_create(events)
+    _follow_many(events)
+    _touch_followed(added)
+    for item in pending:
+        _schedule_sla(item.ticket.pk)
+    return [(p.ticket, p.message) for p in opened], [p.message for p in added]
+
+
+def _customer_message(
+    ticket: Ticket, contact: Contact, source: Request | FollowOn
+) -> Message:
+    text, html = _body(source.body_text, source.body_html)
+    return Message(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        direction=Direction.INBOUND,
+        channel=source.channel,
+        author_contact=contact,
+        body_text=text,
+        body_html=html,
+        quoted_text=source.quoted_text,
+        email_message_id=source.email_message_id,
+    )
+
+
+def _created_event(item: _Pending) -> TicketEvent:
+    """The CREATED entry ``open_ticket_with_message`` writes."""
+    ticket = item.ticket
+    return _event(
+        ticket,
+        item.actor,
+        EventKind.CREATED,
+        field="subject",
+        new=ticket.subject,
+        data={
+            "channel": ticket.channel,
+            "pipeline": ticket.pipeline.name,
+            "stage": ticket.stage.name,
+            "requester": _display(ticket.requester),
+            "classification": {
+                name: _display(getattr(ticket, name))
+                for name in ("type", "reason", "priority", "owner", "team")
+            },
+            "scope": ticket.scope,
+            "category": ticket.category,
+            "message_id": item.message.pk,
+        },
+    )
+
+
+def _attach_many(pending: Sequence[_Pending]) -> None:
+    """``_attach`` for many messages: the files written, one insert."""
+    rows = []
+    for item in pending:
+        built = build_attachments(
+            item.ticket, item.message, item.attachments, uploaded_by=None
+        )
+        rows += [(item, attachment) for attachment in built]
+    if not rows:
+        return
+    Attachment.objects.bulk_create([attachment for _item, attachment in rows])
+    for item, attachment in rows:
+        item.events.append(
+            _event(
+                item.ticket,
+                item.actor,
+                EventKind.ATTACHMENT_ADDED,
+                field="attachments",
+                new=attachment.filename,
+                data={"attachment_id": attachment.pk, "size": attachment.size},
+            )
+        )
+
+
+def _touch_followed(added: Sequence[_Pending]) -> None:
+    """What ``add_customer_message`` saves on a ticket it leaves in its
+    stage: the time of the customer's last message and a new version (one
+    per message, as one by one)."""
+    by_ticket: dict[int, Ticket] = {}
+    for item in added:
+        ticket = by_ticket.setdefault(item.ticket.pk, item.ticket)
+        ticket.version += 1
+        ticket.last_customer_message_at = item.message.created_at
+        ticket.updated_at = timezone.now()
+    if by_ticket:
+        update_rows(
+            list(by_ticket.values()),
+            ["last_customer_message_at", "version", "updated_at"],
+        )

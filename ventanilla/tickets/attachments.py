@@ -80,7 +80,22 @@ def store_attachments(
     *,
     uploaded_by: User | None,
 ) -> list[Attachment]:
-    stored = []
+    stored = build_attachments(ticket, message, attachments, uploaded_by=uploaded_by)
+    for attachment in stored:
+        attachment.save()
+    return stored
+
+
+def build_attachments(
+    ticket: Ticket,
+    message: Message | None,
+    attachments: Sequence[NewAttachment],
+    *,
+    uploaded_by: User | None,
+) -> list[Attachment]:
+    """The rows of ``attachments``, not saved yet, their files written
+    (for callers that insert many rows at once)."""
+    built = []
     for item in attachments:
         name = safe_filename(item.filename)
         attachment = Attachment(
@@ -102,9 +117,8 @@ def store_attachments(
             attachment.file.save(name, ContentFile(item.content), save=False)
         else:
             attachment.content_type = ""
-        attachment.save()
-        stored.append(attachment)
-    return stored
+        built.append(attachment)
+    return built
 
 
 # A file is written before its row commits (so that a committed row always

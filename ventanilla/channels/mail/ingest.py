@@ -217,14 +217,19 @@ def process(inbound_id: int, *, stored: InboundMessage | None = None) -> IngestR
     return result
 
 
-def _finish(inbound_id: int, outcome: Outcome, reason: str) -> IngestResult:
+def _finish(
+    inbound_id: int, outcome: Outcome, reason: str, *, counted: bool = False
+) -> IngestResult:
+    """End a message that failed; ``counted``: its attempt was counted
+    outside what was rolled back."""
     with transaction.atomic():
         row = InboundMessage.objects.select_for_update().get(pk=inbound_id)
         if row.outcome == Outcome.RECEIVED:
             row.outcome = outcome
             row.reason = reason[:500]
             row.processed_at = timezone.now()
-            row.attempts += 1  # the failed attempt's own count was rolled back
+            if not counted:  # the failed attempt's own count was rolled back
+                row.attempts += 1
             row.save(update_fields=["outcome", "reason", "processed_at", "attempts"])
         return IngestResult(row.outcome, _number(row), row.message_id, row.pk)
 
@@ -245,11 +250,12 @@ def _claim(inbound_id: int) -> bool:
 
 
 def _process_locked(
-    inbound_id: int, stored: InboundMessage | None
+    inbound_id: int, stored: InboundMessage | None, *, claimed: bool = False
 ) -> tuple[IngestResult, int | None]:
     """Process one message in the caller's transaction; returns the result
-    and the id of the ticket message to acknowledge once committed."""
-    if not _claim(inbound_id):  # finished by a concurrent attempt
+    and the id of the ticket message to acknowledge once committed.
+    ``claimed``: the caller counted the attempt already (``_claim``)."""
+    if not claimed and not _claim(inbound_id):  # finished by a concurrent attempt
         done = (
             InboundMessage.objects.defer("raw")
             .select_related("ticket")
@@ -295,17 +301,7 @@ def _process_locked(
     if noise is not None:
         return _save(row, Outcome.SUPPRESSED, ticket=ticket, reason=noise), None
 
-    new_text, quoted = split_quoted(mail.body_text)
-    attachments, skipped = _attachments(mail)
-    if skipped:
-        new_text = "\n\n".join([new_text, *skipped]).strip()
-    fields: dict[str, Any] = {
-        "body_text": new_text,
-        "body_html": mail.body_html,
-        "quoted_text": quoted,
-        "email_message_id": mail.message_id,
-        "attachments": attachments,
-    }
+    fields = message_fields(mail)
     if ticket is not None:
         message = tickets.add_customer_message(
             ticket, contact=sender, channel=Channel.EMAIL, **fields
@@ -314,7 +310,7 @@ def _process_locked(
             Outcome.APPENDED if message.ticket_id == ticket.pk else Outcome.CREATED
         )
         return _save(row, outcome, ticket=message.ticket, message=message), None
-    urgent = mail.is_urgent or bool(_URGENT.search(mail.subject))
+    urgent = marked_urgent(mail)
     opened, first = tickets.open_ticket_with_message(
         subject=mail.subject,
         pipeline=mailbox.pipeline,
@@ -331,6 +327,28 @@ def _process_locked(
     opened = route_ticket(opened, facts=facts)
     acknowledge = first.pk if first is not None and verdict.may_acknowledge else None
     return _save(row, Outcome.CREATED, ticket=opened, message=first), acknowledge
+
+
+def message_fields(mail: ParsedMail) -> dict[str, Any]:
+    """What the ticket message of ``mail`` holds: the new text (with a note
+    for each attachment over the size limit), the quoted text apart, the
+    sanitised HTML, the Message-ID and the attachments to store."""
+    new_text, quoted = split_quoted(mail.body_text)
+    attachments, skipped = _attachments(mail)
+    if skipped:
+        new_text = "\n\n".join([new_text, *skipped]).strip()
+    return {
+        "body_text": new_text,
+        "body_html": mail.body_html,
+        "quoted_text": quoted,
+        "email_message_id": mail.message_id,
+        "attachments": attachments,
+    }
+
+
+def marked_urgent(mail: ParsedMail) -> bool:
+    """The sender's own urgency mark (R-CLS-5): a header or the subject."""
+    return mail.is_urgent or bool(_URGENT.search(mail.subject))
 
 
 def _queue_on_commit(recompute: set[int], acknowledge: list[int]) -> None:
@@ -397,24 +415,31 @@ def ingest_many(
 
 
 def _process_batch(batch: list[tuple[InboundMessage, bool]]) -> list[IngestResult]:
-    results: list[IngestResult] = []
-    acknowledge: list[int] = []
+    """One transaction for the batch; the common cases are written together
+    (``channels.mail.batch``), the rest one by one in savepoints."""
+    from ventanilla.channels.mail.batch import process_together
+
     with transaction.atomic(), tickets.gather_sla_recomputes() as recompute:
-        for row, created in batch:
-            try:
-                with transaction.atomic():
-                    result, ack = _process_locked(row.pk, row if created else None)
-            except _Quarantine as stop:
-                result, ack = _finish(row.pk, Outcome.QUARANTINED, stop.reason), None
-            except Exception as exc:
-                logger.exception("inbound message %s could not be processed", row.pk)
-                reason = f"{type(exc).__name__}: {exc}"[:500]
-                result, ack = _finish(row.pk, Outcome.QUARANTINED, reason), None
-            results.append(result)
-            if ack is not None:
-                acknowledge.append(ack)
+        results, acknowledge = process_together(batch)
         _queue_on_commit(recompute, acknowledge)
     return results
+
+
+def process_in_savepoint(
+    row: InboundMessage, *, stored: bool, claimed: bool = False
+) -> tuple[IngestResult, int | None]:
+    """``_process_locked`` in a savepoint of the caller's transaction: a
+    message that fails is rolled back to it and quarantined alone.
+    ``stored``: ``row`` is the row just stored, bytes and mailbox loaded."""
+    try:
+        with transaction.atomic():
+            return _process_locked(row.pk, row if stored else None, claimed=claimed)
+    except _Quarantine as stop:
+        return _finish(row.pk, Outcome.QUARANTINED, stop.reason, counted=claimed), None
+    except Exception as exc:
+        logger.exception("inbound message %s could not be processed", row.pk)
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        return _finish(row.pk, Outcome.QUARANTINED, reason, counted=claimed), None
 
 
 def store_many(
@@ -480,28 +505,57 @@ def _noise(
     Both counts come from one query.
     """
     if verdict.kind in loops.NEVER_OPENS_TICKETS:
-        return f"{verdict.kind}: {verdict.reason}"
-    window = timedelta(minutes=settings.VENTANILLA_MAIL_STORM_WINDOW_MINUTES)
-    recent = Q(sender=mail.from_address, received_at__gte=row.received_at - window)
+        return noise_reason(mail, verdict, recent=0, delivered=None)
+    recent = Q(
+        sender=mail.from_address, received_at__gte=row.received_at - storm_window()
+    )
     counts: dict[str, Any] = {"recent": Count("pk", filter=recent)}
     where = recent
-    if mail.message_id and not mail.message_id_generated:
-        delivered = Q(
-            message_id=mail.message_id, outcome__in=[Outcome.CREATED, Outcome.APPENDED]
-        )
+    if keeps_message_id(mail):
+        delivered = Q(message_id=mail.message_id, outcome__in=DELIVERED)
         counts["delivered"] = Count("pk", filter=delivered)
         counts["number"] = Min("ticket__number", filter=delivered)
         where = recent | delivered
     found = InboundMessage.objects.filter(where).exclude(pk=row.pk).aggregate(**counts)
-    if found["recent"] >= settings.VENTANILLA_MAIL_STORM_MAX:
+    number = (found["number"] or "?") if found.get("delivered") else None
+    return noise_reason(mail, verdict, recent=found["recent"], delivered=number)
+
+
+# A message with one of these outcomes is in a ticket.
+DELIVERED = (Outcome.CREATED, Outcome.APPENDED)
+
+
+def storm_window() -> timedelta:
+    return timedelta(minutes=settings.VENTANILLA_MAIL_STORM_WINDOW_MINUTES)
+
+
+def keeps_message_id(mail: ParsedMail) -> bool:
+    """Whether ``mail``'s Message-ID is its sender's (not one we made up),
+    so that another message with it is a copy."""
+    return bool(mail.message_id) and not mail.message_id_generated
+
+
+def noise_reason(
+    mail: ParsedMail,
+    verdict: loops.LoopVerdict,
+    *,
+    recent: int,
+    delivered: int | str | None,
+) -> str | None:
+    """``_noise`` from its counts: ``recent`` other messages from the
+    sender within the storm window, and the ticket number (or "?") of a
+    message already delivered with the same Message-ID, else None."""
+    if verdict.kind in loops.NEVER_OPENS_TICKETS:
+        return f"{verdict.kind}: {verdict.reason}"
+    if recent >= settings.VENTANILLA_MAIL_STORM_MAX:
         return _("storm: %(count)s messages from %(sender)s in %(minutes)s minutes") % {
-            "count": found["recent"] + 1,
+            "count": recent + 1,
             "sender": mail.from_address,
             "minutes": settings.VENTANILLA_MAIL_STORM_WINDOW_MINUTES,
         }
-    if found.get("delivered"):
+    if delivered is not None:
         return _("duplicate Message-ID, already in ticket #%(number)s") % {
-            "number": found["number"] or "?"
+            "number": delivered
         }
     return None
 
@@ -539,17 +593,22 @@ def _attachments(mail: ParsedMail) -> tuple[list[NewAttachment], list[str]]:
 
 def _parties(mail: ParsedMail, sender: Contact, mailbox: Mailbox) -> list[Contact]:
     """Everyone else the customer wrote to, except our own mailboxes."""
-    addresses = [
-        a
-        for a in dict.fromkeys((*mail.to, *mail.cc))
-        if a and a != sender.email and a != mailbox.address
-    ]
+    addresses = other_recipients(mail, sender, mailbox)
     if not addresses:
         return []
     ours = set(
         Mailbox.objects.filter(address__in=addresses).values_list("address", flat=True)
     )
     return [contact_for_address(a) for a in addresses if a not in ours][:50]
+
+
+def other_recipients(mail: ParsedMail, sender: Contact, mailbox: Mailbox) -> list[str]:
+    """The addresses ``mail`` went to besides its sender and ``mailbox``."""
+    return [
+        a
+        for a in dict.fromkeys((*mail.to, *mail.cc))
+        if a and a != sender.email and a != mailbox.address
+    ]
 
 
 def _save(
