@@ -102,7 +102,11 @@ def process_together(
         run = _Run()
         rest: list[_Item] = []
         for position, item in enumerate(todo):
-            plan = _plan(item, facts, run)
+            try:
+                plan = _plan(item, facts, run)
+            except Exception:  # the one-by-one path quarantines it, with why
+                logger.exception("inbound message %s: deciding failed", item.row.pk)
+                plan = None
             if isinstance(plan, _Later):  # decided once the run is written
                 rest = todo[position:]
                 break

@@ -183,10 +183,18 @@ def _by_hash(digest: str) -> InboundMessage | None:
     )
 
 
+# The header block is read from at most this many bytes.
+_HEAD_BYTES = 256 * 1024
+
+
 def _quick_headers(raw: bytes) -> dict[str, str]:
     """A few header fields for listings, read before the real parse."""
     try:
-        head = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024])
+        end = raw.find(b"\n\n", 0, _HEAD_BYTES)
+        crlf = raw.find(b"\r\n\r\n", 0, _HEAD_BYTES)
+        ends = [e for e in (end, crlf) if e >= 0]
+        head_bytes = raw[: min(ends) + 2] if ends else raw[:_HEAD_BYTES]
+        head = BytesHeaderParser(policy=compat32).parsebytes(head_bytes)
         fields = {
             name: " ".join(str(head.get(name, "")).split()).replace("\x00", "")
             for name in ("message-id", "subject", "from")
@@ -354,17 +362,22 @@ def marked_urgent(mail: ParsedMail) -> bool:
 def _queue_on_commit(recompute: set[int], acknowledge: list[int]) -> None:
     """Once the ticket work commits, queue its jobs in one transaction (one
     commit for every job row, not one each): one SLA recomputation for the
-    tickets changed and an acknowledgement per new request."""
+    tickets changed and one job acknowledging the new requests."""
     if not recompute and not acknowledge:
         return
 
     def queue() -> None:
-        from ventanilla.channels.mail.jobs import send_acknowledgement
+        from ventanilla.channels.mail.jobs import (
+            send_acknowledgement,
+            send_acknowledgements,
+        )
 
         with transaction.atomic():
             tickets.queue_sla_recompute(recompute)
-            for message_id in acknowledge:
-                send_acknowledgement.enqueue(message_id)
+            if len(acknowledge) == 1:
+                send_acknowledgement.enqueue(acknowledge[0])
+            elif acknowledge:
+                send_acknowledgements.enqueue(acknowledge)
 
     transaction.on_commit(queue)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from email import message_from_bytes
 from email.policy import default
 
+import pytest
 from django.core import mail
 
-from ventanilla.channels.mail.ingest import ingest_raw
+from ventanilla.channels.mail import jobs, outbound
+from ventanilla.channels.mail.ingest import ingest_many, ingest_raw
 from ventanilla.channels.mail.models import Via
 from ventanilla.channels.mail.outbound import one_line, reply_subject, send_reply
 from ventanilla.channels.mail.tests.builders import build_mail
@@ -258,3 +260,68 @@ def test_full_mode_mails_the_reply_text_and_files(finanzas_mailbox, rosario):
     sent = _sent()
     assert "12 345,67" in sent.get_body(("plain",)).get_content()
     assert [a.get_filename() for a in sent.iter_attachments()] == ["estado.pdf"]
+
+
+def test_a_batch_acknowledges_each_new_request_once_in_one_job(
+    finanzas_mailbox, django_capture_on_commit_callbacks
+):
+    # given three requests, an auto-reply and a reply to the first
+    raws = [
+        build_mail(
+            subject=f"Consulta {n}",
+            sender=f"Cliente {n} <c{n}@andinas.example>",
+            message_id=f"<c{n}@andinas.example>",
+        )
+        for n in range(3)
+    ]
+    raws += [
+        build_mail(
+            subject="Fuera de oficina", headers={"Auto-Submitted": "auto-replied"}
+        ),
+        build_mail(sender="c0@andinas.example", in_reply_to="<c0@andinas.example>"),
+    ]
+
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        results = ingest_many([(raw, finanzas_mailbox) for raw in raws], via=Via.IMAP)
+
+    # then
+    assert [r.outcome for r in results] == [
+        "created",
+        "created",
+        "created",
+        "suppressed",
+        "appended",
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "c0@andinas.example",
+        "c1@andinas.example",
+        "c2@andinas.example",
+    ]
+
+
+def test_one_failed_acknowledgement_does_not_stop_the_others(
+    finanzas_mailbox, monkeypatch
+):
+    # given two new tickets, and a mail server that refuses the first
+    first, second = (
+        _ticket_from_mail(finanzas_mailbox, sender=f"c{n}@andinas.example")
+        for n in range(2)
+    )
+    ids = [t.messages.get().pk for t in (first, second)]
+    real = outbound.send_acknowledgement
+
+    def refuses_first(message_id):
+        if message_id == ids[0]:
+            raise ConnectionRefusedError("smtp down")
+        return real(message_id)
+
+    monkeypatch.setattr(outbound, "send_acknowledgement", refuses_first)
+    mail.outbox.clear()
+
+    # when
+    with pytest.raises(ConnectionRefusedError):
+        jobs.send_acknowledgements.call(ids)
+
+    # then the second was sent all the same
+    assert [m.to[0] for m in mail.outbox] == ["c1@andinas.example"]
