@@ -690,7 +690,7 @@ def search_results(
     visible = visible_tickets(user, pipeline_ids=catalogue.visible)
     ids = search.newest_matches(visible, text, limit=candidates)
     rows = list(
-        search.search_tickets(Ticket.objects.filter(id__in=ids), text)
+        search.rank_tickets(Ticket.objects.filter(id__in=ids), text)
         .select_related(*ROW_RELATED)
         .annotate(sla_due=_sla_due())[: limit + 1]
     )

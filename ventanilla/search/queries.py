@@ -239,14 +239,18 @@ def _pg_address_matches(addresses: list[str]) -> list[int] | None:
 def search_tickets(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     """``matching`` annotated with ``search_rank`` and ordered by it, best
     first, then newest first."""
+    return rank_tickets(matching(queryset, text), text)
+
+
+def rank_tickets(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Tickets known to match ``text`` (``newest_matches``), annotated with
+    ``search_rank`` and ordered by it, best first, then newest first."""
     words = query_words(text)
     if not words:
         return queryset.none().annotate(
             search_rank=Value(0.0, output_field=FloatField())
         )
     rank = _pg_rank(words) if connection.vendor == "postgresql" else _sqlite_rank(words)
-    return (
-        matching(queryset, text)
-        .annotate(search_rank=rank)
-        .order_by("-search_rank", "-created_at", "-id")
+    return queryset.annotate(search_rank=rank).order_by(
+        "-search_rank", "-created_at", "-id"
     )
