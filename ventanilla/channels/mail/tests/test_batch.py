@@ -329,3 +329,48 @@ def test_a_storm_is_counted_the_same_written_together(
     reasons = [row[2] for row in together["inbound"] if row[1] == "suppressed"]
     assert len(reasons) == 5
     assert all(reason.startswith("storm: 6 ") for reason in reasons)
+
+
+def _queries_for(count: int, mailbox: Mailbox, prefix: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = build_mail(subject="Primera", message_id=f"<{prefix}-0@andinas.example>")
+    ingest_raw(first, mailbox=mailbox, via=Via.PIPE)  # the sender is known
+    mail = [
+        (
+            build_mail(
+                subject=f"Consulta {n}",
+                message_id=f"<{prefix}-{n}@andinas.example>",
+                # every third one answers the first
+                in_reply_to=f"<{prefix}-0@andinas.example>" if n % 3 == 0 else "",
+                attachments=[("a.pdf", b"%PDF-1.4", "application/pdf")]
+                if n % 4 == 0
+                else [],
+            ),
+            mailbox,
+        )
+        for n in range(1, count + 1)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        results = ingest_many(mail, via=Via.IMAP, batch_size=count)
+    assert {r.outcome for r in results} == {"created", "appended"}
+    return len(queries)
+
+
+@override_settings(VENTANILLA_MAIL_STORM_MAX=1000)
+def test_a_batch_costs_the_same_queries_for_8_messages_or_40(
+    finanzas_mailbox, requester
+):
+    # new requests, replies and attachments: the statements of a batch do
+    # not grow with its size
+    few = _queries_for(8, finanzas_mailbox, "pocos")
+    many = _queries_for(40, finanzas_mailbox, "muchos")
+    # 1. store: known hashes, savepoint, one insert, release (4)
+    # 2. savepoint, claim, rules (3)
+    # 3. facts: contacts, threads, locked tickets, two for storms,
+    #    copies, our mailboxes (7)
+    # 4. savepoint, numbers, stage, tickets, messages, attachments, events,
+    #    the followed tickets, routing log, outcomes (one executemany
+    #    each), release, release (12)
+    assert few == many == 26
