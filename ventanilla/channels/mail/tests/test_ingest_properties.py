@@ -21,7 +21,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ventanilla.channels.mail.ingest import ingest_raw
+from ventanilla.channels.mail.ingest import ingest_many, ingest_raw
 from ventanilla.channels.mail.models import InboundMessage, Outcome, Via
 from ventanilla.channels.mail.parsing import raw_sha256
 from ventanilla.channels.mail.tests.support import all_fixture_names, fixture_bytes
@@ -175,3 +175,25 @@ def test_mangled_mail_delivered_twice_is_a_duplicate_of_the_stored_row(
             tickets,
         )
         _assert_finished(raw, first)
+
+
+@PROPERTY_SETTINGS
+@given(raws=st.lists(mangled_mail(), min_size=1, max_size=6))
+def test_a_batch_of_mangled_mail_ends_as_stored_messages_with_outcomes(
+    raws, finanzas_mailbox, media
+):
+    # the batch path (decided and written together) on the same input
+    with _rolled_back():
+        results = ingest_many(
+            [(raw, finanzas_mailbox) for raw in raws], via=Via.IMAP, batch_size=4
+        )
+
+        assert len(results) == len(raws)
+        assert InboundMessage.objects.count() == len(set(raws))
+        seen: set[bytes] = set()
+        for raw, result in zip(raws, results, strict=True):
+            if raw in seen:
+                assert result.outcome == "duplicate"
+            else:
+                _assert_finished(raw, result)
+            seen.add(raw)
