@@ -58,7 +58,7 @@ from ventanilla.channels.mail.ingest import (
     storm_window,
 )
 from ventanilla.channels.mail.models import InboundMessage, Mailbox, Outcome
-from ventanilla.channels.mail.parsing import ParsedMail, UnparseableMail, parse
+from ventanilla.channels.mail.parsing import ParsedMail, parse
 from ventanilla.channels.mail.subjects import ticket_token
 from ventanilla.core.rows import update_rows
 from ventanilla.directory.actions import contact_for_address
@@ -154,8 +154,8 @@ def _done_elsewhere(inbound_id: int) -> IngestResult:
 def _parse(row: InboundMessage) -> ParsedMail | None:
     try:
         return parse(bytes(row.raw))
-    except UnparseableMail:
-        return None  # quarantined one by one, with the reason
+    except Exception:  # UnparseableMail or a bug: one by one, with the reason
+        return None
 
 
 # -- what a message is -------------------------------------------------------

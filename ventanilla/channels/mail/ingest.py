@@ -22,11 +22,12 @@ the caller can ask the sender to retry (EX_TEMPFAIL, SMTP 451, HTTP 503).
 
 ``ingest_many`` is the same for callers holding many messages at once (an
 IMAP poll, a directory of files): every raw message is stored and committed
-first, then they are processed in transactions of ``batch_size`` messages,
-each message in its own savepoint, so one bad message quarantines alone and
-the commit, the SLA recomputation and the acknowledgement jobs are paid
-once per batch. If a batch fails as a whole, its messages are processed
-again one by one.
+first, then they are processed in transactions of ``batch_size`` messages
+(``channels.mail.batch``: the batch's facts read together, the common
+outcomes written together, the rest one by one), so one bad message
+quarantines alone and the commit, the SLA recomputation and the
+acknowledgement job are paid once per batch. If a batch fails as a whole,
+its messages are processed again one by one.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -397,10 +398,12 @@ def ingest_many(
        then on none can be lost. A failure to store raises, as in
        ``ingest_raw``, with nothing of the call processed.
     2. The new ones are processed ``batch_size`` at a time, one transaction
-       per batch and a savepoint per message: a message that fails is
-       quarantined alone. If the batch itself fails (say, the database
-       went away or a deadlock aborted it), its messages are processed
-       again one by one, each in its own transaction.
+       per batch (``channels.mail.batch``: decided together, the common
+       cases written together, the rest one by one in savepoints): a
+       message that fails is quarantined alone. If the batch itself fails
+       (say, the database went away, a deadlock aborted it, or a bug), its
+       messages are processed again one by one, each in its own
+       transaction.
     3. The batch's SLA recomputation is one job, and its acknowledgements
        are queued in one transaction, once the batch has committed.
     """
@@ -419,7 +422,7 @@ def ingest_many(
         batch = pending[start : start + size]
         try:
             done = _process_batch([(row, created) for _index, row, created in batch])
-        except DatabaseError:
+        except Exception:  # the database went away, a deadlock, a bug
             logger.exception("mail batch failed; processing it message by message")
             done = [process(row.pk) for _index, row, _created in batch]
         for (index, _row, _created), result in zip(batch, done, strict=True):

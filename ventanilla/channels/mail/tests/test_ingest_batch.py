@@ -196,3 +196,20 @@ def test_queries_for_a_reply(
         result = ingest_raw(raw, mailbox=finanzas_mailbox, via=Via.PIPE)
 
     assert (result.outcome, result.ticket) == ("appended", first.ticket)
+
+
+def test_a_bug_in_the_batch_path_falls_back_to_one_by_one(
+    finanzas_mailbox, monkeypatch
+):
+    from ventanilla.channels.mail import batch
+
+    def broken(items):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(batch._Facts, "read", broken)
+    mail = [(build_mail(subject=s), finanzas_mailbox) for s in ("Uno", "Dos")]
+
+    results = ingest_many(mail, via=Via.PIPE)
+
+    assert _outcomes(results) == ["created", "created"]
+    assert not InboundMessage.objects.filter(outcome=Outcome.RECEIVED).exists()
