@@ -97,10 +97,15 @@ def process_together(
             seen.add(row.pk)
             todo.append(_Item(index, row, created, _parse(row) if created else None))
     rules = compiled_rules()
+    facts: _Facts | None = None
     while todo:
-        facts = _Facts.read(todo)
+        # Read again after a message went one by one (what it changed is
+        # not known here); after a run written together, its own tickets
+        # and messages are added to the facts instead.
+        facts = facts or _Facts.read(todo)
         run = _Run()
         rest: list[_Item] = []
+        stale = False
         for position, item in enumerate(todo):
             try:
                 plan = _plan(item, facts, run)
@@ -118,9 +123,14 @@ def process_together(
                 results[item.index] = result
                 acknowledge += [ack] if ack is not None else []
                 rest = todo[position + 1 :]
+                stale = True
                 break
             run.add(item, plan)
-        _write(run, rules, results, acknowledge)
+        delivered = _write(run, rules, results, acknowledge)
+        if stale or delivered is None:
+            facts = None
+        else:
+            facts.learn(delivered)
         todo = rest
     for index, pk in repeats:
         results[index] = _done_elsewhere(pk)
@@ -258,6 +268,17 @@ class _Facts:
             delivered=_delivered(mails),
             ours={a.lower() for a in Mailbox.objects.values_list("address", flat=True)},
         )
+
+    def learn(self, delivered: Iterable[tuple[str, Ticket]]) -> None:
+        """Add what a run written together delivered: its Message-IDs,
+        their tickets (new ones, or followed ones as they are now) and
+        those tickets' numbers."""
+        for message_id, ticket in delivered:
+            self.threads[message_id] = ticket.pk
+            self.tickets[ticket.pk] = ticket
+            self.numbers[ticket.number] = ticket
+            known = self.delivered.get(message_id, ticket.number)
+            self.delivered[message_id] = min(known or ticket.number, ticket.number)
 
     def contact(self, address: str, name: str = "") -> Contact:
         found = self.contacts.get(address.lower())
@@ -450,31 +471,35 @@ def _write(
     rules: Any,
     results: dict[int, IngestResult],
     acknowledge: list[int],
-) -> None:
-    """Write the run in a savepoint; if that fails, its messages go one
-    by one."""
-    if not run.items:
-        return
+) -> list[tuple[str, Ticket]] | None:
+    """Write the run in a savepoint; returns the Message-IDs it delivered
+    with their tickets. If writing fails, its messages go one by one, and
+    None says that what they did is not known here."""
+    items, run.items = run.items, []
+    if not items:
+        return []
     try:
         with transaction.atomic():
-            written, acks = _write_run(run, rules)
+            written, acks, delivered = _write_run(items, rules)
     except Exception:
-        logger.exception("a run of %s messages failed; one by one", len(run.items))
-        for item, _unwritten in run.items:
+        logger.exception("a run of %s messages failed; one by one", len(items))
+        for item, _unwritten in items:
             result, ack = process_in_savepoint(
                 item.row, stored=item.created, claimed=True
             )
             results[item.index] = result
             acknowledge += [ack] if ack is not None else []
-    else:
-        results.update(written)
-        acknowledge += acks
-    run.items = []
+        return None
+    results.update(written)
+    acknowledge += acks
+    return delivered
 
 
-def _write_run(run: _Run, rules: Any) -> tuple[dict[int, IngestResult], list[int]]:
-    news = [(item, plan) for item, plan in run.items if isinstance(plan, _New)]
-    appends = [(item, plan) for item, plan in run.items if isinstance(plan, _Append)]
+def _write_run(
+    items: list[tuple[_Item, _Plan]], rules: Any
+) -> tuple[dict[int, IngestResult], list[int], list[tuple[str, Ticket]]]:
+    news = [(item, plan) for item, plan in items if isinstance(plan, _New)]
+    appends = [(item, plan) for item, plan in items if isinstance(plan, _Append)]
     opened, added = tickets.write_customer_messages(
         [
             tickets.Request(
@@ -536,7 +561,7 @@ def _write_run(run: _Run, rules: Any) -> tuple[dict[int, IngestResult], list[int
     log_quiet_decisions(quiet)
     for (item, append), message in zip(appends, added, strict=True):
         finish(item, Outcome.APPENDED, append.ticket, message)
-    for item, planned in run.items:
+    for item, planned in items:
         if isinstance(planned, _Suppress):
             finish(item, Outcome.SUPPRESSED, planned.ticket, reason=planned.reason)
     update_rows(
@@ -552,7 +577,12 @@ def _write_run(run: _Run, rules: Any) -> tuple[dict[int, IngestResult], list[int
             "sender",
         ],
     )
-    return results, acks
+    delivered = [
+        (row.message_id, row.ticket)
+        for row in done
+        if row.ticket is not None and row.outcome in DELIVERED
+    ]
+    return results, acks, delivered
 
 
 def _mailbox(item: _Item) -> Mailbox:
