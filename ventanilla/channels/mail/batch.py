@@ -48,6 +48,7 @@ from ventanilla.channels.mail import loops
 from ventanilla.channels.mail.ingest import (
     DELIVERED,
     DUPLICATE,
+    OUTCOME_FIELDS,
     IngestResult,
     keeps_message_id,
     marked_urgent,
@@ -564,19 +565,7 @@ def _write_run(
     for item, planned in items:
         if isinstance(planned, _Suppress):
             finish(item, Outcome.SUPPRESSED, planned.ticket, reason=planned.reason)
-    update_rows(
-        done,
-        [
-            "outcome",
-            "reason",
-            "ticket",
-            "ticket_message",
-            "processed_at",
-            "message_id",
-            "subject",
-            "sender",
-        ],
-    )
+    update_rows(done, OUTCOME_FIELDS)
     delivered = [
         (row.message_id, row.ticket)
         for row in done

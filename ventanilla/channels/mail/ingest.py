@@ -640,16 +640,18 @@ def _save(
     row.ticket = ticket
     row.ticket_message = message
     row.processed_at = timezone.now()
-    row.save(
-        update_fields=[
-            "outcome",
-            "reason",
-            "ticket",
-            "ticket_message",
-            "processed_at",
-            "message_id",
-            "subject",
-            "sender",
-        ]
-    )
+    row.save(update_fields=OUTCOME_FIELDS)
     return IngestResult(outcome, _number(row), row.message_id, row.pk)
+
+
+# What processing writes on a raw message.
+OUTCOME_FIELDS = [
+    "outcome",
+    "reason",
+    "ticket",
+    "ticket_message",
+    "processed_at",
+    "message_id",
+    "subject",
+    "sender",
+]
