@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ventanilla.desk import queries
 from ventanilla.desk.models import SavedFilter
@@ -122,7 +123,9 @@ def test_filter_by_reason_tag_and_updated_range(as_rosario, org, mix):
     TicketTag.objects.create(ticket=mix["media"], tag=tag)
     TicketTag.objects.create(ticket=mix["media"], tag=Tag.objects.create(name="Otro"))
     assert _numbers(as_rosario.get(url, {"tag": tag.pk})) == [mix["media"].number]
-    day = mix["media"].updated_at.date().isoformat()
+    # the day as the desk reads it, in the organisation's time zone (the
+    # UTC date is the next day from 19:00 in Lima)
+    day = timezone.localdate(mix["media"].updated_at).isoformat()
     both = as_rosario.get(url, {"updated_from": day, "updated_to": day})
     assert len(_numbers(both)) == 2
     assert _numbers(as_rosario.get(url, {"updated_to": "2001-01-01"})) == []
