@@ -71,7 +71,17 @@ def _on_change(sender: Any, **kwargs: Any) -> None:
         return
     if kwargs.get("action", "post_").startswith("pre_"):
         return
+    if sender is apps.get_model("auth.User") and not _is_agent(kwargs["instance"]):
+        return  # a customer's account: nothing kept shows it
     renew_stamp()
+
+
+def _is_agent(user: Any) -> bool:
+    """Whether ``user`` is staff that the kept configuration lists. A user
+    who becomes an agent renews the stamp with the Agent row; one deleted
+    with theirs, with its delete."""
+    Agent = apps.get_model("directory.Agent")
+    return bool(Agent.objects.filter(user_id=user.pk).exists())
 
 
 def connect_signals() -> None:

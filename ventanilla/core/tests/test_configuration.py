@@ -64,9 +64,28 @@ def test_kept_builds_once_per_stamp(org, django_assert_num_queries):
     with django_assert_num_queries(1):  # the stamp only
         assert kept.get() == first
     assert len(built) == 1
+    Priority.objects.create(name="Crítica", rank=0)
     User.objects.create(username="nuevo")
     assert kept.get() == first + 1
     assert len(built) == 2
+
+
+def test_customers_accounts_leave_the_stamp_alone(org, cliente_admin, rosario):
+    # given
+    before = current_stamp()
+    # when a customer signs up and edits their account
+    customer = User.objects.create(username="cliente.nuevo")
+    customer.first_name = "Ana"
+    customer.save()
+    cliente_admin.last_name = "Paz"
+    cliente_admin.save()
+    customer.delete()
+    # then nothing kept changed
+    assert current_stamp() == before
+    # but an agent's account is kept: renaming it renews the stamp
+    rosario.last_name = "Quispe Díaz"
+    rosario.save()
+    assert current_stamp() != before
 
 
 def test_without_a_stamp_row_nothing_is_kept(org):
