@@ -135,7 +135,11 @@ def _record(
     new: Any = None,
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    event = _event(ticket, actor, kind, field=field, old=old, new=new, data=data)
+    return _keep(_event(ticket, actor, kind, field=field, old=old, new=new, data=data))
+
+
+def _keep(event: TicketEvent) -> TicketEvent:
+    """Save an audit entry and tell its followers."""
     event.save()
     _follow(event)
     return event
@@ -566,39 +570,18 @@ def open_ticket_with_message(
         ticket.cc.set([c for c in cc if c != requester])
     message = None
     if has_message:
-        text, html = _body(body_text, body_html)
-        message = Message.objects.create(
-            ticket=ticket,
-            kind=MessageKind.CUSTOMER,
-            direction=Direction.INBOUND,
-            channel=channel,
-            author_contact=requester,
-            author_user=who.user,
-            body_text=text,
-            body_html=html,
+        message = _customer_message(
+            ticket,
+            requester,
+            channel,
+            body_text=body_text,
+            body_html=body_html,
             quoted_text=quoted_text,
             email_message_id=email_message_id,
+            author_user=who.user,
         )
-    _record(
-        ticket,
-        who,
-        EventKind.CREATED,
-        field="subject",
-        new=ticket.subject,
-        data={
-            "channel": channel,
-            "pipeline": pipeline.name,
-            "stage": stage.name,
-            "requester": _display(requester),
-            "classification": {
-                name: _display(getattr(ticket, name))
-                for name in ("type", "reason", "priority", "owner", "team")
-            },
-            "scope": scope,
-            "category": category,
-            "message_id": message.pk if message else None,
-        },
-    )
+        message.save()
+    _keep(_created_event(ticket, who, message))
     _attach(ticket, message, attachments, who)
     return ticket, message
 
@@ -612,14 +595,20 @@ def _attach(
     for attachment in store_attachments(
         ticket, message, attachments, uploaded_by=who.user
     ):
-        _record(
-            ticket,
-            who,
-            EventKind.ATTACHMENT_ADDED,
-            field="attachments",
-            new=attachment.filename,
-            data={"attachment_id": attachment.pk, "size": attachment.size},
-        )
+        _keep(_attachment_event(ticket, who, attachment))
+
+
+def _attachment_event(
+    ticket: Ticket, who: Actor, attachment: Attachment
+) -> TicketEvent:
+    return _event(
+        ticket,
+        who,
+        EventKind.ATTACHMENT_ADDED,
+        field="attachments",
+        new=attachment.filename,
+        data={"attachment_id": attachment.pk, "size": attachment.size},
+    )
 
 
 # -- messages ----------------------------------------------------------------
@@ -658,24 +647,17 @@ def add_customer_message(
             quoted_text=quoted_text,
             email_message_id=email_message_id,
         )
-    text, html = _body(body_text, body_html)
-    message = Message.objects.create(
-        ticket=ticket,
-        kind=MessageKind.CUSTOMER,
-        direction=Direction.INBOUND,
-        channel=channel,
-        author_contact=contact,
-        body_text=text,
-        body_html=html,
+    message = _customer_message(
+        ticket,
+        contact,
+        channel,
+        body_text=body_text,
+        body_html=body_html,
         quoted_text=quoted_text,
         email_message_id=email_message_id,
     )
-    _record(
-        ticket,
-        who,
-        EventKind.MESSAGE_ADDED,
-        data={"message_id": message.pk, "channel": channel},
-    )
+    message.save()
+    _keep(_message_added_event(ticket, who, message))
     _attach(ticket, message, attachments, who)
     ticket.last_customer_message_at = message.created_at
     changed = {"last_customer_message_at"}
@@ -1203,7 +1185,7 @@ def write_customer_messages(
         opened.append(
             _Pending(
                 ticket,
-                _customer_message(ticket, request.requester, request),
+                _customer_message_of(ticket, request.requester, request),
                 Actor.for_contact(request.requester),
                 request.attachments,
             )
@@ -1220,7 +1202,7 @@ def write_customer_messages(
     added = [
         _Pending(
             f.ticket,
-            _customer_message(f.ticket, f.contact, f),
+            _customer_message_of(f.ticket, f.contact, f),
             Actor.for_contact(f.contact),
             f.attachments,
         )
@@ -1231,16 +1213,9 @@ def write_customer_messages(
         item.message.ticket = item.ticket  # the ticket has its id now
     Message.objects.bulk_create([p.message for p in pending])
     for item in opened:
-        item.events.append(_created_event(item))
+        item.events.append(_created_event(item.ticket, item.actor, item.message))
     for item in added:
-        item.events.append(
-            _event(
-                item.ticket,
-                item.actor,
-                EventKind.MESSAGE_ADDED,
-                data={"message_id": item.message.pk, "channel": item.message.channel},
-            )
-        )
+        item.events.append(_message_added_event(item.ticket, item.actor, item.message))
     _attach_many(pending)
     events = [event for item in pending for event in item.events]
     TicketEvent.objects.bulk_create(events)
@@ -1251,29 +1226,53 @@ def write_customer_messages(
     return [(p.ticket, p.message) for p in opened], [p.message for p in added]
 
 
-def _customer_message(
+def _customer_message_of(
     ticket: Ticket, contact: Contact, source: Request | FollowOn
 ) -> Message:
-    text, html = _body(source.body_text, source.body_html)
-    return Message(
-        ticket=ticket,
-        kind=MessageKind.CUSTOMER,
-        direction=Direction.INBOUND,
-        channel=source.channel,
-        author_contact=contact,
-        body_text=text,
-        body_html=html,
+    return _customer_message(
+        ticket,
+        contact,
+        source.channel,
+        body_text=source.body_text,
+        body_html=source.body_html,
         quoted_text=source.quoted_text,
         email_message_id=source.email_message_id,
     )
 
 
-def _created_event(item: _Pending) -> TicketEvent:
-    """The CREATED entry ``open_ticket_with_message`` writes."""
-    ticket = item.ticket
+def _customer_message(
+    ticket: Ticket,
+    contact: Contact | None,
+    channel: Channel,
+    *,
+    body_text: str,
+    body_html: str,
+    quoted_text: str,
+    email_message_id: str,
+    author_user: User | None = None,
+) -> Message:
+    """What a customer wrote, not saved yet (the first message of a
+    request, or a later one)."""
+    text, html = _body(body_text, body_html)
+    return Message(
+        ticket=ticket,
+        kind=MessageKind.CUSTOMER,
+        direction=Direction.INBOUND,
+        channel=channel,
+        author_contact=contact,
+        author_user=author_user,
+        body_text=text,
+        body_html=html,
+        quoted_text=quoted_text,
+        email_message_id=email_message_id,
+    )
+
+
+def _created_event(ticket: Ticket, who: Actor, message: Message | None) -> TicketEvent:
+    """The CREATED entry of a ticket just opened."""
     return _event(
         ticket,
-        item.actor,
+        who,
         EventKind.CREATED,
         field="subject",
         new=ticket.subject,
@@ -1288,8 +1287,17 @@ def _created_event(item: _Pending) -> TicketEvent:
             },
             "scope": ticket.scope,
             "category": ticket.category,
-            "message_id": item.message.pk,
+            "message_id": message.pk if message else None,
         },
+    )
+
+
+def _message_added_event(ticket: Ticket, who: Actor, message: Message) -> TicketEvent:
+    return _event(
+        ticket,
+        who,
+        EventKind.MESSAGE_ADDED,
+        data={"message_id": message.pk, "channel": message.channel},
     )
 
 
@@ -1305,16 +1313,7 @@ def _attach_many(pending: Sequence[_Pending]) -> None:
         return
     Attachment.objects.bulk_create([attachment for _item, attachment in rows])
     for item, attachment in rows:
-        item.events.append(
-            _event(
-                item.ticket,
-                item.actor,
-                EventKind.ATTACHMENT_ADDED,
-                field="attachments",
-                new=attachment.filename,
-                data={"attachment_id": attachment.pk, "size": attachment.size},
-            )
-        )
+        item.events.append(_attachment_event(item.ticket, item.actor, attachment))
 
 
 def _touch_followed(added: Sequence[_Pending]) -> None:

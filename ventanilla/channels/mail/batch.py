@@ -47,9 +47,9 @@ from django.utils import timezone
 from ventanilla.channels.mail import loops
 from ventanilla.channels.mail.ingest import (
     DELIVERED,
-    DUPLICATE,
     OUTCOME_FIELDS,
     IngestResult,
+    already_done,
     keeps_message_id,
     marked_urgent,
     message_fields,
@@ -61,6 +61,7 @@ from ventanilla.channels.mail.ingest import (
 from ventanilla.channels.mail.models import InboundMessage, Mailbox, Outcome
 from ventanilla.channels.mail.parsing import ParsedMail, parse
 from ventanilla.channels.mail.subjects import ticket_token
+from ventanilla.channels.mail.threads import plainly_may_write_to, thread_ids
 from ventanilla.core.rows import update_rows
 from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact
@@ -91,7 +92,7 @@ def process_together(
     seen: set[int] = set()
     for index, (row, created) in enumerate(batch):
         if row.pk not in claimed:
-            results[index] = _done_elsewhere(row.pk)
+            results[index] = already_done(row.pk)
         elif row.pk in seen:
             repeats.append((index, row.pk))
         else:
@@ -134,7 +135,7 @@ def process_together(
             facts.learn(delivered)
         todo = rest
     for index, pk in repeats:
-        results[index] = _done_elsewhere(pk)
+        results[index] = already_done(pk)
     return [results[index] for index in range(len(batch))], acknowledge
 
 
@@ -152,14 +153,6 @@ def _claim_all(ids: list[int]) -> set[int]:
             [Outcome.RECEIVED, *ids],
         )
         return {row[0] for row in cursor.fetchall()}
-
-
-def _done_elsewhere(inbound_id: int) -> IngestResult:
-    done = (
-        InboundMessage.objects.defer("raw").select_related("ticket").get(pk=inbound_id)
-    )
-    number = done.ticket.number if done.ticket else None
-    return IngestResult(DUPLICATE, number, done.message_id, done.pk)
 
 
 def _parse(row: InboundMessage) -> ParsedMail | None:
@@ -213,10 +206,6 @@ _Plan = _New | _Append | _Suppress
 _DEPENDS = _Later()
 
 
-def _thread_ids(mail: ParsedMail) -> list[str]:
-    return [i for i in (mail.in_reply_to, *reversed(mail.references)) if i]
-
-
 @dataclass
 class _Facts:
     """What the database says about the messages of a batch still to go."""
@@ -244,12 +233,12 @@ class _Facts:
                 email__in=addresses
             )
         }
-        thread_ids = {i for m in mails for i in _thread_ids(m)}
+        referenced = {i for m in mails for i in thread_ids(m)}
         threads: dict[str, int] = {}
-        if thread_ids:
+        if referenced:
             # The newest message with an id, where several have it.
             for message_id, ticket_id in (
-                Message.objects.filter(email_message_id__in=thread_ids)
+                Message.objects.filter(email_message_id__in=referenced)
                 .order_by("id")
                 .values_list("email_message_id", "ticket_id")
             ):
@@ -278,7 +267,7 @@ class _Facts:
             self.threads[message_id] = ticket.pk
             self.tickets[ticket.pk] = ticket
             self.numbers[ticket.number] = ticket
-            known = self.delivered.get(message_id, ticket.number)
+            known = self.delivered.get(message_id)
             self.delivered[message_id] = min(known or ticket.number, ticket.number)
 
     def contact(self, address: str, name: str = "") -> Contact:
@@ -390,7 +379,7 @@ def _plan(item: _Item, facts: _Facts, run: _Run) -> _Plan | _Later | None:
     mailbox = row.mailbox
     if mailbox is None or not mailbox.is_connected or not mail.from_address:
         return None  # quarantined, with the reason, one by one
-    ids = _thread_ids(mail)
+    ids = thread_ids(mail)
     number = ticket_token(mail.subject)
     if run.message_ids.intersection(ids) or (
         keeps_message_id(mail) and mail.message_id in run.message_ids
@@ -409,14 +398,14 @@ def _plan(item: _Item, facts: _Facts, run: _Run) -> _Plan | _Later | None:
     row.message_id = mail.message_id[:998]
     row.subject = mail.subject[:300]
     row.sender = mail.from_address[:320]
-    delivered = facts.delivered.get(mail.message_id, None)
+    copy_of = None
+    if keeps_message_id(mail) and mail.message_id in facts.delivered:
+        copy_of = facts.delivered[mail.message_id] or "?"  # its ticket was deleted
     noise = noise_reason(
         mail,
         verdict,
         recent=facts.arrivals.count(row, mail.from_address),
-        delivered=(delivered or "?")
-        if keeps_message_id(mail) and mail.message_id in facts.delivered
-        else None,
+        delivered=copy_of,
     )
     if noise is not None:
         return _Suppress(mail, ticket, noise)
@@ -456,9 +445,7 @@ def _thread(
     if number is not None and number in facts.numbers:
         candidates.append(facts.numbers[number])
     for ticket in candidates:
-        if ticket.requester_id == sender.pk or (
-            sender.company_id is not None and sender.company_id == ticket.company_id
-        ):
+        if plainly_may_write_to(sender, ticket):
             return ticket
         raise _Unsure  # copied on it, or wrote to it before: a query
     return None

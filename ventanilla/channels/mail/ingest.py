@@ -243,6 +243,14 @@ def _finish(
         return IngestResult(row.outcome, _number(row), row.message_id, row.pk)
 
 
+def already_done(inbound_id: int) -> IngestResult:
+    """A message processed by another attempt, as a duplicate of it."""
+    done = (
+        InboundMessage.objects.defer("raw").select_related("ticket").get(pk=inbound_id)
+    )
+    return IngestResult(DUPLICATE, _number(done), done.message_id, done.pk)
+
+
 def _number(row: InboundMessage) -> int | None:
     return row.ticket.number if row.ticket_id and row.ticket else None
 
@@ -265,12 +273,7 @@ def _process_locked(
     and the id of the ticket message to acknowledge once committed.
     ``claimed``: the caller counted the attempt already (``_claim``)."""
     if not claimed and not _claim(inbound_id):  # finished by a concurrent attempt
-        done = (
-            InboundMessage.objects.defer("raw")
-            .select_related("ticket")
-            .get(pk=inbound_id)
-        )
-        return IngestResult(DUPLICATE, _number(done), done.message_id, done.pk), None
+        return already_done(inbound_id), None
     row = (
         stored
         if stored is not None
@@ -368,16 +371,11 @@ def _queue_on_commit(recompute: set[int], acknowledge: list[int]) -> None:
         return
 
     def queue() -> None:
-        from ventanilla.channels.mail.jobs import (
-            send_acknowledgement,
-            send_acknowledgements,
-        )
+        from ventanilla.channels.mail.jobs import send_acknowledgements
 
         with transaction.atomic():
             tickets.queue_sla_recompute(recompute)
-            if len(acknowledge) == 1:
-                send_acknowledgement.enqueue(acknowledge[0])
-            elif acknowledge:
+            if acknowledge:
                 send_acknowledgements.enqueue(acknowledge)
 
     transaction.on_commit(queue)
@@ -433,6 +431,7 @@ def ingest_many(
 def _process_batch(batch: list[tuple[InboundMessage, bool]]) -> list[IngestResult]:
     """One transaction for the batch; the common cases are written together
     (``channels.mail.batch``), the rest one by one in savepoints."""
+    # Imported here: ``batch`` builds on this module's steps.
     from ventanilla.channels.mail.batch import process_together
 
     with transaction.atomic(), tickets.gather_sla_recomputes() as recompute:

@@ -21,7 +21,7 @@ def find_ticket(mail: ParsedMail, sender: Contact) -> Ticket | None:
        thread does not let a stranger write into someone else's ticket.
     """
     candidates: list[Ticket] = []
-    ids = [i for i in (mail.in_reply_to, *reversed(mail.references)) if i]
+    ids = thread_ids(mail)
     if ids:
         by_id = {
             m.email_message_id: m.ticket
@@ -45,10 +45,22 @@ def find_ticket(mail: ParsedMail, sender: Contact) -> Ticket | None:
     return None
 
 
+def thread_ids(mail: ParsedMail) -> list[str]:
+    """The Message-IDs ``mail`` answers, the one it replies to first, then
+    its References newest first."""
+    return [i for i in (mail.in_reply_to, *reversed(mail.references)) if i]
+
+
+def plainly_may_write_to(sender: Contact, ticket: Ticket) -> bool:
+    """``may_write_to`` from the two rows alone: the sender is the
+    requester, or of the ticket's company. False may still be a yes."""
+    return ticket.requester_id == sender.pk or (
+        sender.company_id is not None and sender.company_id == ticket.company_id
+    )
+
+
 def may_write_to(sender: Contact, ticket: Ticket) -> bool:
-    if ticket.requester_id == sender.pk:
-        return True
-    if sender.company_id is not None and sender.company_id == ticket.company_id:
+    if plainly_may_write_to(sender, ticket):
         return True
     return (
         Ticket.objects.filter(pk=ticket.pk)
