@@ -72,7 +72,8 @@ def authenticate_token(raw: str) -> ApiToken | None:
     if tag != TOKEN_TAG or not prefix or not secret or len(prefix) > 16:
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # With the user's staff row: every endpoint asks for the role.
+        ApiToken.objects.select_related("user", "user__agent")
         .filter(prefix=prefix, revoked_at__isnull=True)
         .first()
     )

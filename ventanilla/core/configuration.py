@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from django.apps import apps
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
 
 from ventanilla.core.models import ConfigurationStamp
 
@@ -44,22 +46,55 @@ WATCHED = (
     "directory.Agent",
     "routing.Tag",
     "auth.User",
+    "webhooks.Subscription",
 )
 
 # Saves that change nothing the kept configuration shows (signing in).
 _QUIET_UPDATES = frozenset({"last_login"})
 
 
+# The stamp as read by the current request, by database (``StampPerRequest``).
+_read: ContextVar[dict[str, int | None] | None] = ContextVar("stamp", default=None)
+
+
 def current_stamp() -> int | None:
     """The stamp now, or None when there is no stamp row (a flushed test
-    database): then nothing is kept."""
-    return (
+    database): then nothing is kept. Inside a request, the stamp it read
+    first (one query however many kept values it uses)."""
+    read = _read.get()
+    database = connection.settings_dict["NAME"]
+    if read is not None and database in read:
+        return read[database]
+    stamp = (
         ConfigurationStamp.objects.filter(pk=1).values_list("stamp", flat=True).first()
     )
+    if read is not None:
+        read[database] = stamp
+    return stamp
+
+
+class StampPerRequest:
+    """Middleware: a request reads the configuration stamp once. A request
+    sees the kept configuration as of its first read (or later), as if it
+    had read every kept value then."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _read.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _read.reset(token)
 
 
 def renew_stamp() -> None:
-    """Give the configuration a new stamp, in the current transaction."""
+    """Give the configuration a new stamp, in the current transaction (a
+    request that changes the configuration reads the stamp again after)."""
+    read = _read.get()
+    if read is not None:
+        read.clear()
     stamp = secrets.randbits(62)
     if not ConfigurationStamp.objects.filter(pk=1).update(stamp=stamp):
         ConfigurationStamp.objects.get_or_create(pk=1, defaults={"stamp": stamp})

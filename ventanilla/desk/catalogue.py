@@ -25,9 +25,16 @@ from django.db import models
 from django.db.models import Model, QuerySet
 
 from ventanilla.core.configuration import Kept
-from ventanilla.directory.access import AnyUser, visible_pipelines
-from ventanilla.directory.models import Team
-from ventanilla.pipelines.models import Pipeline, Priority, Reason, Stage, TicketType
+from ventanilla.directory.access import SEE_ALL_PIPELINES, AnyUser, agent_role
+from ventanilla.directory.models import Agent, Team
+from ventanilla.pipelines.models import (
+    Pipeline,
+    Priority,
+    Reason,
+    Stage,
+    StageKind,
+    TicketType,
+)
 from ventanilla.routing.models import Tag
 from ventanilla.tickets.models import Ticket
 
@@ -53,13 +60,24 @@ class Tables:
     agents: list[User]
     by_field: dict[str, dict[int, Model]]
     stage_ids: dict[str, list[int]]  # by kind, as ``desk.queries.stage_ids``
+    pipeline_teams: dict[int, int]  # every pipeline's team, by pipeline id
+    agent_teams: dict[int, frozenset[int]]  # an agent's teams, by user id
 
 
 def read_tables() -> Tables:
     stages = list(Stage.objects.select_related("pipeline").defer(*_STAMPS))
     types = list(TicketType.objects.select_related("pipeline").defer(*_STAMPS))
     by_rank, why, who = list(priorities()), list(reasons()), list(teams())
-    active = list(agents().defer("password", "last_login", "date_joined"))
+    active = list(
+        agents()
+        .select_related("agent")
+        .defer("password", "last_login", "date_joined", "agent__job_title")
+    )
+    memberships: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id in Agent.teams.through.objects.values_list(
+        "agent__user_id", "team_id"
+    ):
+        memberships[user_id].add(team_id)
     rows: dict[str, Iterable[Model]] = {
         "pipeline": (stage.pipeline for stage in stages),
         "stage": stages,
@@ -82,6 +100,8 @@ def read_tables() -> Tables:
         agents=active,
         by_field={name: {r.pk: r for r in found} for name, found in rows.items()},
         stage_ids=dict(stage_ids),
+        pipeline_teams=dict(Pipeline.objects.values_list("pk", "team_id")),
+        agent_teams={user: frozenset(ids) for user, ids in memberships.items()},
     )
 
 
@@ -134,7 +154,25 @@ class Catalogue:
 
     @cached_property
     def visible(self) -> frozenset[int]:
-        return frozenset(visible_pipelines(self.user).values_list("pk", flat=True))
+        """The ids of the pipelines the user sees, as
+        ``directory.access.visible_pipelines`` has them, from the tables."""
+        role = agent_role(self.user)
+        if role is None:
+            return frozenset()
+        teams = self.tables.pipeline_teams
+        if role in SEE_ALL_PIPELINES:
+            return frozenset(teams)
+        staff_id = cast(int, self.user.pk)  # staff are signed in
+        mine = self.tables.agent_teams.get(staff_id, frozenset())
+        return frozenset(pk for pk, team in teams.items() if team in mine)
+
+    def first_stage(self, pipeline: Pipeline, kind: StageKind) -> Stage | None:
+        """``pipelines.queries.stage_of_kind`` from the tables (None when
+        the pipeline has no stage of ``kind``)."""
+        for stage in self.stages:
+            if stage.pipeline_id == pipeline.pk and stage.kind == kind:
+                return stage
+        return None
 
     @property
     def all_pipelines(self) -> list[Pipeline]:

@@ -16,6 +16,9 @@ from ventanilla.tickets.models import Ticket
 
 AnyUser = User | AnonymousUser
 
+# Staff roles that see every pipeline (and so every staff ticket).
+SEE_ALL_PIPELINES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+
 
 def agent_role(user: AnyUser) -> Role | None:
     """The user's staff role, or None for customers and anonymous users."""
@@ -28,7 +31,7 @@ def agent_role(user: AnyUser) -> Role | None:
 
 
 def sees_all_pipelines(user: AnyUser) -> bool:
-    return agent_role(user) in {Role.ADMIN, Role.SUPERVISOR}
+    return agent_role(user) in SEE_ALL_PIPELINES
 
 
 def visible_pipelines(user: AnyUser) -> QuerySet[Pipeline]:
@@ -36,7 +39,7 @@ def visible_pipelines(user: AnyUser) -> QuerySet[Pipeline]:
     role = agent_role(user)
     if role is None:
         return Pipeline.objects.none()
-    if role in {Role.ADMIN, Role.SUPERVISOR}:
+    if role in SEE_ALL_PIPELINES:
         return Pipeline.objects.all()
     return Pipeline.objects.filter(team__agents__user=user.pk).distinct()
 
@@ -57,7 +60,7 @@ def visible_tickets(
        when the company is set so.
     """
     role = agent_role(user)
-    if role in {Role.ADMIN, Role.SUPERVISOR}:
+    if role in SEE_ALL_PIPELINES:
         return Ticket.objects.all()
     if role is not None:
         if pipeline_ids is not None:

@@ -5,8 +5,8 @@ trail is the one place that sees every way a ticket is opened, resolved
 or closed: agents, the portal, the web form, the API, the auto-close job.
 ``tickets.actions`` calls ``event_recorded`` for each new entry (a direct
 call, not a signal), which keeps the lifecycle code free of notification
-logic. Nothing is sent here: jobs are queued once the transaction commits,
-so a rolled-back change mails nobody.
+logic. Nothing is sent here: jobs are queued with the change
+(``core.queueing``), so a rolled-back change mails nobody.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import transaction
-
+from ventanilla.core.queueing import queue_with_change
 from ventanilla.pipelines.models import StageKind
 from ventanilla.tickets.models import Channel, EventKind, TicketEvent
 
@@ -48,13 +47,13 @@ def event_recorded(instance: TicketEvent) -> None:
     if instance.kind == EventKind.CREATED:
         message_id = data.get("message_id")
         if data.get("channel") in ACKNOWLEDGED_HERE and message_id:
-            transaction.on_commit(lambda: _acknowledge(int(message_id)))
+            queue_with_change(lambda: _acknowledge(int(message_id)))
     elif (
         instance.kind == EventKind.STAGE_CHANGED
         and data.get("new_kind") in NOTIFIED_STAGE_KINDS
     ):
         event_id = instance.pk
-        transaction.on_commit(lambda: _notify_stage(event_id))
+        queue_with_change(lambda: _notify_stage(event_id))
 
 
 def _acknowledge(message_id: int) -> None:

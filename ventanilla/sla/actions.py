@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from ventanilla.core.errors import ActionRefused
+from ventanilla.core.queueing import queue_with_change
 from ventanilla.pipelines.models import Pipeline, Priority
 from ventanilla.sla.clocks import SlaStatus, State, evaluate, spans_from_history
 from ventanilla.sla.events import record_sla_event
@@ -423,7 +424,7 @@ def _write_due_times(ticket_ids: Sequence[int]) -> None:
 
 
 def recompute(ticket_id: int, *, now: dt.datetime | None = None) -> TicketSla | None:
-    """Recompute one ticket; call it on commit of every ticket change."""
+    """Recompute one ticket (the job queued with every ticket change)."""
     recompute_many([ticket_id], now=now)
     return TicketSla.objects.filter(pk=ticket_id).first()
 
@@ -548,5 +549,5 @@ def _notify(row: TicketSla, target: str, level: str, now: dt.datetime) -> bool:
         due_at=getattr(row, f"{target}_due_at"),
         data={"policy_id": row.policy_id},
     )
-    transaction.on_commit(lambda: _enqueue_notice(event.pk))
+    queue_with_change(lambda: _enqueue_notice(event.pk))
     return True

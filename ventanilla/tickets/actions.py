@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from ventanilla.core.errors import ActionRefused, StaleVersion
 from ventanilla.core.html import clean_html, text_to_html
+from ventanilla.core.queueing import queue_with_change
 from ventanilla.core.rows import update_rows
 from ventanilla.core.sentinel import UNSET, Unset
 from ventanilla.directory.models import Company, Contact, Team
@@ -176,8 +177,9 @@ def _event(
 
 def _follow(event: TicketEvent) -> None:
     """Who hears of an audit entry: the customer (notices) and webhook
-    subscribers. Each queues its work on commit, so a rolled-back action
-    tells nobody. Direct calls, not signals: the order is visible here."""
+    subscribers. Each queues its work with the change (``core.queueing``),
+    so a rolled-back action tells nobody. Direct calls, not signals: the
+    order is visible here."""
     from ventanilla.notifications.receivers import event_recorded as notify
     from ventanilla.webhooks.receivers import event_recorded as publish
 
@@ -235,7 +237,7 @@ def _schedule_sla(ticket_id: int) -> None:
     if gathered is not None:
         gathered.add(ticket_id)
     else:
-        transaction.on_commit(lambda: _recompute_sla(ticket_id))
+        queue_with_change(lambda: _recompute_sla(ticket_id))
 
 
 @contextmanager
@@ -244,7 +246,7 @@ def gather_sla_recomputes() -> Iterator[set[int]]:
     tickets whose SLA the actions inside the block would have recomputed.
 
     For callers that change many tickets in one transaction (the mail
-    ingestion): use it inside that transaction, and on its commit hand the
+    ingestion): use it inside that transaction, and at its end hand the
     ids to ``queue_sla_recompute``. A ticket whose change was rolled back
     to a savepoint meanwhile stays in the set, which is harmless
     (recomputing is idempotent, and a ticket that does not exist is
@@ -259,7 +261,8 @@ def gather_sla_recomputes() -> Iterator[set[int]]:
 
 
 def queue_sla_recompute(ticket_ids: Iterable[int]) -> None:
-    """Queue one recomputation for ``ticket_ids`` now (call it on commit)."""
+    """Queue one recomputation for ``ticket_ids`` now (call it through
+    ``core.queueing.queue_with_change``)."""
     from ventanilla.sla.jobs import recompute_tickets_sla
 
     ids = sorted(set(ticket_ids))
@@ -753,7 +756,7 @@ def add_reply(
         changed.add("first_response_at")
     _save(ticket, changed)
     if deliver:
-        transaction.on_commit(lambda: _deliver_reply(message.pk))
+        queue_with_change(lambda: _deliver_reply(message.pk))
     return message
 
 

@@ -1,13 +1,13 @@
-"""Every audit entry of a ticket may be a webhook event: once its
-transaction commits, the fan-out is enqueued (never before: a rolled-back
-action tells nobody)."""
+"""Every audit entry of a ticket may be a webhook event: its fan-out is
+queued with the change (``core.queueing``), so it runs once the change
+commits and never for a rolled-back action."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import transaction
-
+from ventanilla.core.configuration import Kept
+from ventanilla.core.queueing import queue_with_change
 from ventanilla.tickets.models import TicketEvent
 from ventanilla.webhooks.events import webhook_event_for
 
@@ -17,7 +17,7 @@ def event_recorded(instance: TicketEvent) -> None:
     if webhook_event_for(instance.kind) is None:
         return
     event_id = instance.pk
-    transaction.on_commit(lambda: _enqueue(event_id))
+    queue_with_change(lambda: _enqueue(event_id))
 
 
 def events_recorded(instances: Sequence[TicketEvent]) -> None:
@@ -25,19 +25,29 @@ def events_recorded(instances: Sequence[TicketEvent]) -> None:
     subscribers once they commit, not one per entry."""
     ids = [e.pk for e in instances if webhook_event_for(e.kind) is not None]
     if ids:
-        transaction.on_commit(lambda: _enqueue_many(ids))
+        queue_with_change(lambda: _enqueue_many(ids))
+
+
+def _subscribed() -> bool:
+    from ventanilla.webhooks.models import Subscription
+
+    return Subscription.objects.filter(is_active=True).exists()
+
+
+# Whether anyone subscribes to anything, kept while the configuration stamp
+# holds (subscriptions are watched by ``core.configuration``).
+SUBSCRIBED = Kept(_subscribed)
 
 
 def _enqueue_many(event_ids: Sequence[int]) -> None:
     from ventanilla.webhooks.jobs import dispatch
-    from ventanilla.webhooks.models import Subscription
 
-    if Subscription.objects.filter(is_active=True).exists():
+    if SUBSCRIBED.get():
         for event_id in event_ids:
             dispatch.enqueue(event_id)
 
 
 def _enqueue(event_id: int) -> None:
-    """Queue the fan-out, unless nobody subscribes to anything (one cheap
-    query instead of a job per audit entry)."""
+    """Queue the fan-out, unless nobody subscribes to anything (no job per
+    audit entry then)."""
     _enqueue_many([event_id])

@@ -6,7 +6,8 @@ caller may not see is 404, exactly like one that does not exist.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -23,10 +24,18 @@ from ventanilla.api.auth import caller
 from ventanilla.api.errors import ApiError, invalid, not_found, staff_only
 from ventanilla.api.queries import BadCursor, active_agent, is_staff, ticket_page
 from ventanilla.crm.actions import create_deal_from_ticket
-from ventanilla.directory.access import access_ticket, visible_pipelines
+from ventanilla.desk.catalogue import catalogue
+from ventanilla.directory.access import access_ticket
 from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact, Team
-from ventanilla.pipelines.models import Pipeline, Priority, Reason, Stage, TicketType
+from ventanilla.pipelines.models import (
+    Pipeline,
+    Priority,
+    Reason,
+    Stage,
+    StageKind,
+    TicketType,
+)
 from ventanilla.tickets import actions as tickets
 from ventanilla.tickets import queries as ticket_queries
 from ventanilla.tickets.attachments import NewAttachment
@@ -56,6 +65,17 @@ def _pick(qs: QuerySet[M], pk: int | None, field: str) -> M | None:
     row = qs.filter(pk=pk).first()
     if row is None:
         raise invalid(field, _("No such %(field)s here.") % {"field": field})
+    return row
+
+
+def _known(rows: Mapping[int, Any], pk: int | None, field: str, error: str = "") -> Any:
+    """The row ``pk`` of ``rows`` (configuration kept by the process), None
+    for no ``pk``, or a field error."""
+    if pk is None:
+        return None
+    row = rows.get(pk)
+    if row is None:
+        raise invalid(field, error or _("No such %(field)s here.") % {"field": field})
     return row
 
 
@@ -99,15 +119,25 @@ def create_ticket(request: HttpRequest, payload: s.TicketCreate) -> Any:
 def _open_as_staff(user: User, p: s.TicketCreate) -> Ticket:
     if p.pipeline is None:
         raise invalid("pipeline", _("Choose the pipeline of the ticket."))
-    pipeline = _pick(
-        visible_pipelines(user).select_related("team"), p.pipeline, "pipeline"
+    # The configuration rows come from the kept tables (one query for all).
+    known = catalogue(user)
+    rows = known.tables.by_field
+    pipeline = _known(
+        {pk: rows["pipeline"][pk] for pk in known.visible if pk in rows["pipeline"]},
+        p.pipeline,
+        "pipeline",
     )
     assert pipeline is not None  # noqa: S101 - picked from a given id
+    types = {t.pk: t for t in known.types if t.pipeline_id == pipeline.pk}
     requester = _pick(
         Contact.objects.select_related("company"), p.requester, "requester"
     )
     if requester is None and p.requester_email:
         requester = contact_for_address(p.requester_email, name=p.requester_name)
+    owner = _known(rows["owner"], p.owner, "owner", _("No such active agent."))
+    team = _known(rows["team"], p.team, "team")
+    if team is None:
+        team = rows["team"].get(known.tables.pipeline_teams[pipeline.pk])
     return tickets.open_ticket(
         subject=p.subject,
         pipeline=pipeline,
@@ -115,11 +145,12 @@ def _open_as_staff(user: User, p: s.TicketCreate) -> Ticket:
         actor=user,
         requester=requester,
         body_text=p.body_text,
-        type=_pick(TicketType.objects.filter(pipeline=pipeline), p.type, "type"),
-        reason=_pick(Reason.objects.all(), p.reason, "reason"),
-        priority=_pick(Priority.objects.all(), p.priority, "priority"),
-        owner=_owner(p.owner),
-        team=_pick(Team.objects.all(), p.team, "team") or pipeline.team,
+        stage=known.first_stage(pipeline, StageKind.NEW),
+        type=_known(types, p.type, "type"),
+        reason=_known(rows["reason"], p.reason, "reason"),
+        priority=_known(rows["priority"], p.priority, "priority"),
+        owner=owner,
+        team=cast(Team | None, team),
         scope=p.scope,
         category=p.category,
     )

@@ -408,3 +408,38 @@ def test_customer_cannot_update_a_ticket(
         f"/tickets/{ticket.number}", {"priority": org.alta.pk}
     )
     assert response.status_code == 403
+
+
+def test_creating_a_ticket_reads_the_configuration_from_the_kept_tables(
+    api_for: ApiFor,
+    org: Org,
+    rosario: User,
+    requester: Contact,
+    django_assert_num_queries: Any,
+) -> None:
+    api = api_for(rosario)
+    body = {
+        "subject": "Consulta de saldo",
+        "body_text": "¿Me envían mi estado de cuenta?",
+        "pipeline": org.finanzas.pk,
+        "requester": requester.pk,
+        "type": org.adicion.pk,
+        "reason": org.pagos.pk,
+        "priority": org.alta.pk,
+        "owner": rosario.pk,
+    }
+    # the first marks the token used and has the process keep the tables
+    assert api.post("/tickets", body).status_code == 201
+    # token with user and agent, configuration stamp, requester; then the
+    # savepoint, number, ticket, message, audit entry and its release (the
+    # SLA job waits for the commit with the tests' immediate backend)
+    with django_assert_num_queries(9):
+        response = api.post("/tickets", body)
+    assert response.status_code == 201, response.content
+    out = response.json()
+    assert (out["type"]["name"], out["reason"]["name"]) == (
+        "Inversionista - Adición",
+        "Pagos",
+    )
+    assert (out["owner"]["id"], out["team"]["name"]) == (rosario.pk, "Finanzas")
+    assert out["stage"]["kind"] == "new"

@@ -60,6 +60,7 @@ from ventanilla.channels.mail.parsing import (
 )
 from ventanilla.channels.mail.quoting import split_quoted
 from ventanilla.channels.mail.threads import bounced_ticket, find_ticket
+from ventanilla.core.queueing import queue_with_change
 from ventanilla.directory.actions import contact_for_address
 from ventanilla.directory.models import Contact
 from ventanilla.routing.actions import route_ticket
@@ -215,7 +216,7 @@ def process(inbound_id: int, *, stored: InboundMessage | None = None) -> IngestR
     try:
         with transaction.atomic(), tickets.gather_sla_recomputes() as recompute:
             result, acknowledge = _process_locked(inbound_id, stored)
-            _queue_on_commit(recompute, [acknowledge] if acknowledge else [])
+            _queue_jobs(recompute, [acknowledge] if acknowledge else [])
     except _Quarantine as stop:
         return _finish(inbound_id, Outcome.QUARANTINED, stop.reason)
     except Exception as exc:
@@ -363,22 +364,21 @@ def marked_urgent(mail: ParsedMail) -> bool:
     return mail.is_urgent or bool(_URGENT.search(mail.subject))
 
 
-def _queue_on_commit(recompute: set[int], acknowledge: list[int]) -> None:
-    """Once the ticket work commits, queue its jobs in one transaction (one
-    commit for every job row, not one each): one SLA recomputation for the
-    tickets changed and one job acknowledging the new requests."""
+def _queue_jobs(recompute: set[int], acknowledge: list[int]) -> None:
+    """Queue the jobs of the ticket work, with it (``core.queueing``): one
+    SLA recomputation for the tickets changed and one job acknowledging
+    the new requests."""
     if not recompute and not acknowledge:
         return
 
     def queue() -> None:
         from ventanilla.channels.mail.jobs import send_acknowledgements
 
-        with transaction.atomic():
-            tickets.queue_sla_recompute(recompute)
-            if acknowledge:
-                send_acknowledgements.enqueue(acknowledge)
+        tickets.queue_sla_recompute(recompute)
+        if acknowledge:
+            send_acknowledgements.enqueue(acknowledge)
 
-    transaction.on_commit(queue)
+    queue_with_change(queue)
 
 
 # -- many messages at once ---------------------------------------------------
@@ -436,7 +436,7 @@ def _process_batch(batch: list[tuple[InboundMessage, bool]]) -> list[IngestResul
 
     with transaction.atomic(), tickets.gather_sla_recomputes() as recompute:
         results, acknowledge = process_together(batch)
-        _queue_on_commit(recompute, acknowledge)
+        _queue_jobs(recompute, acknowledge)
     return results
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
 from django.utils import timezone
 
-from ventanilla.core.configuration import Kept, current_stamp
+from ventanilla.core.configuration import Kept, StampPerRequest, current_stamp
 from ventanilla.core.models import ConfigurationStamp
 from ventanilla.directory import actions as directory
 from ventanilla.pipelines.models import Priority
@@ -98,3 +100,27 @@ def test_without_a_stamp_row_nothing_is_kept(org):
     # the next change writes the row again
     Priority.objects.create(name="Crítica", rank=0)
     assert current_stamp() is not None
+
+
+def test_a_request_reads_the_stamp_once_for_every_kept_value(
+    org, django_assert_num_queries
+):
+    first, second = Kept(lambda: "pipelines"), Kept(lambda: "subscriptions")
+    first.get(), second.get()  # built
+    seen: list[str] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        with django_assert_num_queries(1):  # the stamp, once
+            seen.extend([first.get(), second.get(), first.get()])
+        Priority.objects.create(name="Crítica", rank=0)  # a new stamp
+        with django_assert_num_queries(1):  # the new stamp, read once more
+            assert current_stamp() is not None
+            seen.append(first.get())
+        return HttpResponse()
+
+    StampPerRequest(view)(RequestFactory().get("/"))
+    assert seen == ["pipelines", "subscriptions", "pipelines", "pipelines"]
+    # outside a request every read asks the database
+    with django_assert_num_queries(2):
+        first.get()
+        first.get()

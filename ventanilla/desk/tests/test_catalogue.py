@@ -142,3 +142,32 @@ def test_a_configuration_change_shows_on_the_next_page(
         assert catalogue(row.owner).tables.by_field["priority"][org.alta.pk].name == (
             "Urgente"
         )
+
+
+def test_visible_pipelines_from_the_tables_are_those_of_the_access_rules(
+    org, rosario, alonso, carmen, lucia, admin, cliente, django_assert_num_queries
+):
+    from ventanilla.directory.access import visible_pipelines
+
+    people = [rosario, alonso, carmen, lucia, admin, cliente]
+
+    def both_ways() -> list[tuple[frozenset[int], frozenset[int]]]:
+        return [
+            (
+                catalogue(user).visible,
+                frozenset(visible_pipelines(user).values_list("pk", flat=True)),
+            )
+            for user in people
+        ]
+
+    seen = both_ways()
+    assert all(kept == read for kept, read in seen)
+    assert len({kept for kept, _read in seen}) > 2  # not all alike
+    # an agent who joins a team sees its pipeline at once
+    directory.add_agent_to_team(alonso.agent, team=org.servicio_team)
+    assert org.servicio.pk in catalogue(alonso).visible
+    assert all(kept == read for kept, read in both_ways())
+    # the tables hold every agent's teams: no query per user
+    assert catalogue(rosario).tables.agent_teams  # kept by the process
+    with django_assert_num_queries(1):  # the stamp
+        assert catalogue(carmen).visible == seen[2][0]

@@ -220,10 +220,10 @@ def test_a_waiting_ticket_has_no_due_time_until_it_is_back(
 
 
 # The "mine" queue: session, user, agent, the page's ids and rows, the
-# navigation (5) and the page's catalogue (2) (as ``test_views_queues``'s
+# navigation (5) and the page's catalogue (1) (as ``test_views_queues``'s
 # pipeline queue, without its pipeline by slug), whatever the number of
 # tickets and their SLA rows.
-MINE_QUERIES = 12
+MINE_QUERIES = 11
 
 
 def test_the_mine_queue_is_a_bounded_number_of_queries(

@@ -241,11 +241,11 @@ def test_queue_page_queries_do_not_grow_with_tickets(
 # session, user, agent, pipeline by slug, the page's ids and its rows
 # (stage ids from the catalogue), navigation
 # (5: pipelines, stage ids, counts per pipeline with the personal ones,
-# breaching SLA, saved filters) and the page's catalogue (2: the
-# configuration stamp, the tables themselves being kept by the process from
-# the first request; visible pipeline ids). The filter panel is read when
+# breaching SLA, saved filters) and the page's catalogue (1: the
+# configuration stamp; the tables, the agents' teams among them, are kept by
+# the process from the first request). The filter panel is read when
 # opened (``test_the_filter_panel_is_read_when_opened``).
-QUEUE_QUERIES = 13
+QUEUE_QUERIES = 12
 
 
 def test_nav_counts_are_live_and_scoped(

@@ -147,9 +147,9 @@ def test_search_page_queries_do_not_grow_with_results(
 
 
 # session, user, agent, the newest matching ids, their best ranked rows,
-# the configuration stamp (the catalogue's tables are kept by the process
-# from the first request) and the visible pipeline ids, navigation (5).
-SEARCH_QUERIES = 12
+# the configuration stamp (the catalogue's tables, the agents' teams among
+# them, are kept by the process from the first request), navigation (5).
+SEARCH_QUERIES = 11
 
 
 def test_queue_filter_q_keeps_queue_order_and_pages(as_rosario, org, found):

@@ -301,6 +301,38 @@ def test_no_subscription_no_job(
 
 
 @override_settings(
+    TASKS={
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default"],
+        }
+    }
+)
+def test_fan_out_jobs_follow_the_subscriptions_as_they_change(
+    ticket: Ticket, rosario: User
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    def fan_outs() -> int:
+        note = "ventanilla.webhooks.jobs.dispatch"
+        return DBTaskResult.objects.filter(task_path=note).count()
+
+    # nobody subscribes: an action queues no fan-out (the answer is kept)
+    tickets.add_note(ticket, author=rosario, body_text="uno")
+    tickets.add_note(ticket, author=rosario, body_text="dos")
+    assert fan_outs() == 0
+    # a subscription is seen by the next action
+    subscription = _subscribe("https://erp.example/hook", "message.created")
+    tickets.add_note(ticket, author=rosario, body_text="tres")
+    assert fan_outs() == 1
+    # and so is its end
+    subscription.is_active = False
+    subscription.save()
+    tickets.add_note(ticket, author=rosario, body_text="cuatro")
+    assert fan_outs() == 1
+
+
+@override_settings(
     VENTANILLA_WEBHOOKS_ALLOW_PRIVATE=True,
     TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
 )
