@@ -18,7 +18,11 @@ gunicorn (2 workers) on PostgreSQL.
 4. Creation: ``--creates`` POST /api/v1/tickets from ``--clients``
    threads, each ticket with a requester, a body and a priority (through
    ``tickets.actions.open_ticket``: number counter, ticket, message, events,
-   SLA job). Reported: tickets per second over the wall-clock time.
+   SLA job). Reported: tickets per second over the wall-clock time, and
+   as a floor the rate of the cheapest authenticated call (``GET
+   /priorities``: the token and three rows) by the same clients, measured
+   just before: what the server, the client and the machine allow at all.
+   Clients keep their connections open when the workers allow it.
 5. Listing: ``--lists`` GET requests of each kind, one at a time (after a
    warm-up): the agent's newest 50, page 2 through the cursor, and a
    filtered list (pipeline, open, priority). Reported: median and 95th
@@ -97,22 +101,32 @@ def free_port() -> int:
 
 
 class Api:
+    """A client of the API. Each thread keeps its connection open between
+    requests (HTTP keep-alive, as API clients do) while the server allows
+    it: gunicorn's threaded workers do, its sync workers close every one."""
+
     def __init__(self, port: int, token: str) -> None:
         self.port = port
         self.headers = {
             "Authorization": f"Bearer {token}",
             "Content-Type": "application/json",
         }
+        self.local = threading.local()
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any, float]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        conn = getattr(self.local, "conn", None)
+        if conn is None:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         data = json.dumps(body).encode() if body is not None else None
         started = time.perf_counter()
         conn.request(method, f"/api/v1{path}", body=data, headers=self.headers)
         response = conn.getresponse()
         payload = response.read()
         elapsed = time.perf_counter() - started
-        conn.close()
+        if response.will_close:
+            conn.close()
+            conn = None
+        self.local.conn = conn
         return response.status, json.loads(payload or b"null"), elapsed
 
 
@@ -241,6 +255,28 @@ def run(
 
     for _ in range(args.warmup):
         api.call("GET", "/tickets")
+
+    # -- floor: the cheapest authenticated call, at the same concurrency ------
+    floor_counter = iter(range(args.creates))
+
+    def floor_worker() -> None:
+        while True:
+            with lock:
+                i = next(floor_counter, None)
+            if i is None:
+                return
+            status, body, _ = api.call("GET", "/priorities")
+            if status != 200:
+                errors.append(f"{status} {body}")
+
+    floor_threads = [threading.Thread(target=floor_worker) for _ in range(args.clients)]
+    started = time.perf_counter()
+    for t in floor_threads:
+        t.start()
+    for t in floor_threads:
+        t.join()
+    floor_wall = time.perf_counter() - started
+
     threads = [threading.Thread(target=worker) for _ in range(args.clients)]
     started = time.perf_counter()
     for t in threads:
@@ -281,6 +317,7 @@ def run(
         "clients": args.clients,
         "create_seconds": round(wall, 2),
         "tickets_per_second": round(args.creates / wall, 1),
+        "floor_get_priorities_per_second": round(args.creates / floor_wall, 1),
         "list_latency": lists,
     }
 
