@@ -114,13 +114,21 @@ class Api:
         self.local = threading.local()
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any, float]:
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        kept = getattr(self.local, "conn", None)
+        conn = kept or http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         data = json.dumps(body).encode() if body is not None else None
         started = time.perf_counter()
-        conn.request(method, f"/api/v1{path}", body=data, headers=self.headers)
-        response = conn.getresponse()
+        try:
+            conn.request(method, f"/api/v1{path}", body=data, headers=self.headers)
+            response = conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            if kept is None:
+                raise
+            # The server closed the idle connection before reading the
+            # request: send it again on a new one.
+            conn.close()
+            self.local.conn = None
+            return self.call(method, path, body)
         payload = response.read()
         elapsed = time.perf_counter() - started
         if response.will_close:
