@@ -45,6 +45,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -229,63 +230,29 @@ def main() -> None:
     print(json.dumps(results, indent=2))
 
 
-def run(
-    api: Api,
-    args: argparse.Namespace,
-    pipeline: int,
-    priority: int,
-    requesters: list[int],
-) -> dict[str, Any]:
-    # -- creation ------------------------------------------------------------
-    errors: list[str] = []
-    counter = iter(range(args.creates))
+def drive(
+    clients: int,
+    count: int,
+    call: Callable[[int], tuple[int, Any, float]],
+    expected: int,
+) -> float:
+    """Make ``count`` calls from ``clients`` threads; the wall-clock
+    seconds they took. Exits on any unexpected status."""
+    counter = iter(range(count))
     lock = threading.Lock()
+    errors: list[str] = []
 
-    def worker() -> None:
+    def client() -> None:
         while True:
             with lock:
                 i = next(counter, None)
             if i is None:
                 return
-            status, body, _ = api.call(
-                "POST",
-                "/tickets",
-                {
-                    "subject": f"Consulta de saldo {i}",
-                    "body_text": "Buenos días, ¿me envían mi estado de cuenta?",
-                    "pipeline": pipeline,
-                    "requester": requesters[i % len(requesters)],
-                    "priority": priority,
-                },
-            )
-            if status != 201:
+            status, body, _ = call(i)
+            if status != expected:
                 errors.append(f"{status} {body}")
 
-    for _ in range(args.warmup):
-        api.call("GET", "/tickets")
-
-    # -- floor: the cheapest authenticated call, at the same concurrency ------
-    floor_counter = iter(range(args.creates))
-
-    def floor_worker() -> None:
-        while True:
-            with lock:
-                i = next(floor_counter, None)
-            if i is None:
-                return
-            status, body, _ = api.call("GET", "/priorities")
-            if status != 200:
-                errors.append(f"{status} {body}")
-
-    floor_threads = [threading.Thread(target=floor_worker) for _ in range(args.clients)]
-    started = time.perf_counter()
-    for t in floor_threads:
-        t.start()
-    for t in floor_threads:
-        t.join()
-    floor_wall = time.perf_counter() - started
-
-    threads = [threading.Thread(target=worker) for _ in range(args.clients)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     started = time.perf_counter()
     for t in threads:
         t.start()
@@ -293,7 +260,40 @@ def run(
         t.join()
     wall = time.perf_counter() - started
     if errors:
-        sys.exit(f"{len(errors)} creations failed, e.g. {errors[0]}")
+        sys.exit(f"{len(errors)} of {count} calls failed, e.g. {errors[0]}")
+    return wall
+
+
+def run(
+    api: Api,
+    args: argparse.Namespace,
+    pipeline: int,
+    priority: int,
+    requesters: list[int],
+) -> dict[str, Any]:
+    for _ in range(args.warmup):
+        api.call("GET", "/tickets")
+
+    # -- floor: the cheapest authenticated call, at the same concurrency ------
+    floor_wall = drive(
+        args.clients, args.creates, lambda _i: api.call("GET", "/priorities"), 200
+    )
+
+    # -- creation ------------------------------------------------------------
+    def create(i: int) -> tuple[int, Any, float]:
+        return api.call(
+            "POST",
+            "/tickets",
+            {
+                "subject": f"Consulta de saldo {i}",
+                "body_text": "Buenos días, ¿me envían mi estado de cuenta?",
+                "pipeline": pipeline,
+                "requester": requesters[i % len(requesters)],
+                "priority": priority,
+            },
+        )
+
+    wall = drive(args.clients, args.creates, create, 201)
 
     # -- listing -------------------------------------------------------------
     first = api.call("GET", "/tickets?limit=50")[1]

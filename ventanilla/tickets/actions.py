@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ParamSpec
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, models, transaction
@@ -63,6 +63,8 @@ from ventanilla.tickets.models import (
 )
 
 logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
 
 # R-CLS-3: a ticket cannot leave "new" until these are set.
 REQUIRED_TO_LEAVE_NEW = ("type", "reason", "priority", "team", "owner")
@@ -446,61 +448,6 @@ def _check_owner(owner: User | None) -> None:
 # -- opening -----------------------------------------------------------------
 
 
-def open_ticket(
-    *,
-    subject: str,
-    pipeline: Pipeline,
-    channel: Channel,
-    actor: ActorLike,
-    requester: Contact | None = None,
-    company: Company | Unset | None = UNSET,
-    body_text: str = "",
-    body_html: str = "",
-    stage: Stage | None = None,
-    type: TicketType | None = None,
-    reason: Reason | None = None,
-    priority: Priority | None = None,
-    owner: User | None = None,
-    team: Team | None = None,
-    scope: Scope = Scope.EXTERNAL,
-    category: Category = Category.GENERAL,
-    cc: Iterable[Contact] = (),
-    attachments: Sequence[NewAttachment] = (),
-    quoted_text: str = "",
-    email_message_id: str = "",
-    marked_urgent: bool = False,
-) -> Ticket:
-    """Open a ticket, with the request's first message when there is a body.
-
-    The ticket starts in ``stage`` or the pipeline's first "new" stage; a
-    stage past "new" needs the R-CLS-3 fields like any other move.
-    """
-    ticket, _message = open_ticket_with_message(
-        subject=subject,
-        pipeline=pipeline,
-        channel=channel,
-        actor=actor,
-        requester=requester,
-        company=company,
-        body_text=body_text,
-        body_html=body_html,
-        stage=stage,
-        type=type,
-        reason=reason,
-        priority=priority,
-        owner=owner,
-        team=team,
-        scope=scope,
-        category=category,
-        cc=cc,
-        attachments=attachments,
-        quoted_text=quoted_text,
-        email_message_id=email_message_id,
-        marked_urgent=marked_urgent,
-    )
-    return ticket
-
-
 @transaction.atomic
 def open_ticket_with_message(
     *,
@@ -526,8 +473,12 @@ def open_ticket_with_message(
     email_message_id: str = "",
     marked_urgent: bool = False,
 ) -> tuple[Ticket, Message | None]:
-    """``open_ticket``, also returning the request's first message (None
-    without a body), for callers that go on with it (mail ingestion)."""
+    """Open a ticket, with the request's first message when there is a body
+    (the message is returned too: None without a body).
+
+    The ticket starts in ``stage`` or the pipeline's first "new" stage; a
+    stage past "new" needs the R-CLS-3 fields like any other move.
+    """
     who = as_actor(actor)
     check_attachments(attachments)
     stage = stage or stage_of_kind(pipeline, StageKind.NEW)
@@ -587,6 +538,20 @@ def open_ticket_with_message(
     _keep(_created_event(ticket, who, message))
     _attach(ticket, message, attachments, who)
     return ticket, message
+
+
+def _ticket_only(
+    opener: Callable[P, tuple[Ticket, Message | None]],
+) -> Callable[P, Ticket]:
+    def open_only(*args: P.args, **kwargs: P.kwargs) -> Ticket:
+        return opener(*args, **kwargs)[0]
+
+    open_only.__doc__ = """``open_ticket_with_message``, returning the ticket only
+    (for callers that do not go on with the request's message)."""
+    return open_only
+
+
+open_ticket = _ticket_only(open_ticket_with_message)
 
 
 def _attach(
