@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ventanilla.api.models import ApiToken, Scope
+from ventanilla.api.queries import unrevoked_token
 from ventanilla.directory import actions as directory
 from ventanilla.directory.models import Company, CompanyKind, Contact, Team
 from ventanilla.pipelines.models import Category, Priority, Reason, Stage, TicketType
@@ -71,12 +72,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
     prefix, _sep, secret = rest.partition("_")
     if tag != TOKEN_TAG or not prefix or not secret or len(prefix) > 16:
         return None
-    token = (
-        # With the user's staff row: every endpoint asks for the role.
-        ApiToken.objects.select_related("user", "user__agent")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
+    token = unrevoked_token(prefix)
     if token is None or not hmac.compare_digest(token.secret_sha256, _digest(secret)):
         return None
     if not token.user.is_active:

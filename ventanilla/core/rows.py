@@ -9,11 +9,14 @@ with each value prepared by its field as the ORM would.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
 
 
 def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
@@ -40,3 +43,55 @@ def update_rows(rows: Sequence[Model], fields: Sequence[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """The SELECT list of ``model``'s columns from the table aliased
+    ``alias``, in the order ``from_row`` takes them."""
+    quote = connection.ops.quote_name
+    return ", ".join(
+        f"{quote(alias)}.{quote(field.column)}" for field in model._meta.concrete_fields
+    )
+
+
+def width(model: type[Model]) -> int:
+    """How many values of a row ``columns(model, ...)`` reads."""
+    return len(model._meta.concrete_fields)
+
+
+def from_row(model: type[M], values: Sequence[Any]) -> M:
+    """The instance of ``model`` whose ``columns`` are ``values``."""
+    names, converters = _loading(model, connection.vendor)
+    converted = list(values)
+    for index, convert in converters:
+        converted[index] = convert(converted[index])
+    return model.from_db(connection.alias, names, converted)
+
+
+@cache
+def _loading(
+    model: type[Model], vendor: str
+) -> tuple[list[str], list[tuple[int, Callable[[Any], Any]]]]:
+    """The attribute names of ``model``'s columns and, for those whose
+    values the backend or the field converts on the way in (a time zone on
+    SQLite, a decimal...), the conversion. ``vendor`` keys the cache."""
+    names: list[str] = []
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        names.append(field.attname)
+        column = field.get_col(model._meta.db_table)
+        # As the ORM's compiler: the backend's conversions, then the field's.
+        steps = connection.ops.get_db_converters(column)
+        steps += column.get_db_converters(connection)
+        if steps:
+            converters.append((index, _chain(steps, column)))
+    return names, converters
+
+
+def _chain(steps: Sequence[Callable[..., Any]], column: Any) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        for step in steps:
+            value = step(value, column, connection)
+        return value
+
+    return convert

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -197,3 +198,25 @@ def test_session_auth_with_csrf_token_may_write(rosario: User, ticket: Ticket) -
     # then
     assert write.status_code == 201, write.content
     assert ticket.messages.filter(body_text="desde el navegador").exists()
+
+
+def test_the_token_comes_with_its_user_and_staff_row(
+    rosario: User, cliente: User, django_assert_num_queries: Any
+) -> None:
+    from ventanilla.api.queries import unrevoked_token
+    from ventanilla.directory.access import agent_role
+
+    staff = create_token(rosario, name="ERP", scope=Scope.READ).plaintext
+    customer = create_token(cliente, name="Portal", scope=Scope.READ).plaintext
+    with django_assert_num_queries(2):
+        agent_token = unrevoked_token(staff.split("_")[1])
+        customer_token = unrevoked_token(customer.split("_")[1])
+    assert agent_token is not None and customer_token is not None
+    with django_assert_num_queries(0):
+        assert agent_token.user == rosario
+        assert agent_role(agent_token.user) == rosario.agent.role
+        assert agent_token.user.agent.user is agent_token.user
+        assert agent_role(customer_token.user) is None
+    assert agent_token.created_at.tzinfo is not None
+    revoke_token(agent_token)
+    assert unrevoked_token(staff.split("_")[1]) is None
