@@ -22,7 +22,13 @@ from ventanilla.api import schemas as s
 from ventanilla.api.actions import TicketChanges, update_ticket
 from ventanilla.api.auth import caller
 from ventanilla.api.errors import ApiError, invalid, not_found, staff_only
-from ventanilla.api.queries import BadCursor, active_agent, is_staff, ticket_page
+from ventanilla.api.queries import (
+    BadCursor,
+    active_agent,
+    contact_with_company,
+    is_staff,
+    ticket_page,
+)
 from ventanilla.crm.actions import create_deal_from_ticket
 from ventanilla.desk.catalogue import catalogue
 from ventanilla.directory.access import access_ticket
@@ -129,9 +135,13 @@ def _open_as_staff(user: User, p: s.TicketCreate) -> Ticket:
     )
     assert pipeline is not None  # noqa: S101 - picked from a given id
     types = {t.pk: t for t in known.types if t.pipeline_id == pipeline.pk}
-    requester = _pick(
-        Contact.objects.select_related("company"), p.requester, "requester"
-    )
+    requester = None
+    if p.requester is not None:
+        requester = contact_with_company(p.requester)
+        if requester is None:
+            raise invalid(
+                "requester", _("No such %(field)s here.") % {"field": "requester"}
+            )
     if requester is None and p.requester_email:
         requester = contact_for_address(p.requester_email, name=p.requester_name)
     owner = _known(rows["owner"], p.owner, "owner", _("No such active agent."))

@@ -443,3 +443,49 @@ def test_creating_a_ticket_reads_the_configuration_from_the_kept_tables(
     )
     assert (out["owner"]["id"], out["team"]["name"]) == (rosario.pk, "Finanzas")
     assert out["stage"]["kind"] == "new"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("requester", 10**9),
+        ("type", 10**9),
+        ("priority", 10**9),
+        ("owner", 10**9),
+        ("team", 10**9),
+        ("reason", 10**9),
+    ],
+)
+def test_unknown_rows_in_a_creation_are_field_errors(
+    api_for: ApiFor, org: Org, rosario: User, field: str, value: int
+) -> None:
+    body = {"subject": "x", "pipeline": org.finanzas.pk, field: value}
+    response = api_for(rosario).post("/tickets", body)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == field
+    assert not Ticket.objects.exists()
+
+
+def test_a_type_of_another_pipeline_is_refused(
+    api_for: ApiFor, org: Org, rosario: User
+) -> None:
+    body = {"subject": "x", "pipeline": org.finanzas.pk, "type": org.liquidaciones.pk}
+    response = api_for(rosario).post("/tickets", body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "type"
+
+
+def test_the_requester_comes_with_its_company(
+    org: Org, requester: Contact, django_assert_num_queries: Any
+) -> None:
+    from ventanilla.api.queries import contact_with_company
+
+    loose = Contact.objects.create(name="Sin empresa", email="suelto@example.com")
+    with django_assert_num_queries(2):
+        found = contact_with_company(requester.pk)
+        alone = contact_with_company(loose.pk)
+    assert found == requester and alone == loose
+    with django_assert_num_queries(0):
+        assert found is not None and found.company == org.acme
+        assert alone is not None and alone.company is None
+    assert contact_with_company(10**9) is None
