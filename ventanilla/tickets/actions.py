@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ventanilla.core.errors import ActionRefused, StaleVersion
 from ventanilla.core.html import clean_html, text_to_html
 from ventanilla.core.queueing import queue_with_change
-from ventanilla.core.rows import update_rows
+from ventanilla.core.rows import insert_row, update_rows
 from ventanilla.core.sentinel import UNSET, Unset
 from ventanilla.directory.models import Company, Contact, Team
 from ventanilla.pipelines.models import (
@@ -143,7 +143,7 @@ def _record(
 
 def _keep(event: TicketEvent) -> TicketEvent:
     """Save an audit entry and tell its followers."""
-    event.save()
+    insert_row(event)
     _follow(event)
     return event
 
@@ -518,7 +518,7 @@ def open_ticket_with_message(
     elif stage.kind == StageKind.CLOSED:
         ticket.resolved_at = ticket.closed_at = now
     ticket.number = _next_number()
-    ticket.save()
+    insert_row(ticket)
     _schedule_sla(ticket.pk)
     if cc:
         ticket.cc.set([c for c in cc if c != requester])
@@ -534,7 +534,7 @@ def open_ticket_with_message(
             email_message_id=email_message_id,
             author_user=who.user,
         )
-        message.save()
+        insert_row(message)
     _keep(_created_event(ticket, who, message))
     _attach(ticket, message, attachments, who)
     return ticket, message
@@ -624,7 +624,7 @@ def add_customer_message(
         quoted_text=quoted_text,
         email_message_id=email_message_id,
     )
-    message.save()
+    insert_row(message)
     _keep(_message_added_event(ticket, who, message))
     _attach(ticket, message, attachments, who)
     ticket.last_customer_message_at = message.created_at

@@ -32,3 +32,42 @@ def test_a_row_read_by_hand_equals_the_orm_read(org, requester, rosario, model):
             ours, orm = getattr(mine, field.attname), getattr(theirs, field.attname)
             assert (ours, type(ours)) == (orm, type(orm)), field.name
         assert not mine._state.adding
+
+
+def test_a_row_inserted_by_hand_is_the_row_save_writes(org, requester, rosario):
+    from ventanilla.core.rows import insert_row
+    from ventanilla.tickets.models import Channel, EventKind
+
+    ticket = open_test_ticket(org.finanzas, requester=requester)
+
+    def event() -> TicketEvent:
+        return TicketEvent(
+            ticket=ticket,
+            kind=EventKind.NOTE_ADDED,
+            actor_user=rosario,
+            actor_label="Rosario",
+            data={"canal": Channel.EMAIL, "número": 1, "ñ": ["á", None]},
+        )
+
+    saved, inserted = event(), event()
+    saved.save()
+    insert_row(inserted)
+    assert inserted.pk and inserted.pk != saved.pk and not inserted._state.adding
+    assert inserted.created_at is not None
+    again = {
+        e.pk: e for e in TicketEvent.objects.filter(pk__in=[saved.pk, inserted.pk])
+    }
+    for field in TicketEvent._meta.concrete_fields:
+        if field.name in {"id", "created_at"}:
+            continue
+        assert getattr(again[inserted.pk], field.attname) == getattr(
+            again[saved.pk], field.attname
+        ), field.name
+
+
+def test_inserting_a_row_whose_relation_is_unsaved_is_refused(org, requester):
+    from ventanilla.core.rows import insert_row
+
+    unsaved = Ticket(subject="x", pipeline=org.finanzas)
+    with pytest.raises(ValueError, match="unsaved related object 'ticket'"):
+        insert_row(Message(ticket=unsaved, body_text="x"))
