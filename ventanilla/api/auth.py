@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
@@ -16,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ventanilla.api.actions import authenticate_token
 from ventanilla.api.errors import ApiError
 from ventanilla.api.models import Scope
+from ventanilla.core import ratelimit
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The throttle's clock (tests hold it still inside one window).
@@ -23,19 +23,13 @@ clock = time.time
 
 
 def _throttle(who: str) -> None:
-    """A fixed one-minute window per caller, counted in the shared cache."""
+    """A fixed one-minute window per caller, counted for every process
+    (``core.ratelimit``)."""
     limit = settings.VENTANILLA_API_RATE_PER_MINUTE
     now = clock()
-    window = int(now // 60)
-    key = f"api-rate:{who}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        count = 1
-    if count > limit:
-        retry = max(1, int((window + 1) * 60 - now) + 1)
+    count = ratelimit.hit(f"api:{who}", 60, now)
+    if count.calls > limit:
+        retry = max(1, int(count.window_ends - now) + 1)
         raise ApiError(
             429,
             "rate_limited",

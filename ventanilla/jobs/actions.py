@@ -172,6 +172,8 @@ def periodic_jobs() -> list[PeriodicJob]:
     * ``prune_runs`` daily.
     * ``attachment_sweep`` daily: files no attachment row names (left by
       writes that rolled back after storing them).
+    * ``rate_sweep`` daily: the rate-limit counts of callers not seen for
+      two days (``core.ratelimit``).
     """
     review_times = _setting("VENTANILLA_REVIEW_TIMES", ["09:00", "12:00", "16:00"])
     if isinstance(review_times, str):
@@ -202,6 +204,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob("webhook_retries", every(60), _retry_webhooks),
         PeriodicJob("prune_runs", every(24 * 3600), prune_runs),
         PeriodicJob("attachment_sweep", every(24 * 3600), _sweep_attachments),
+        PeriodicJob("rate_sweep", every(24 * 3600), _sweep_rate_counts),
     ]
 
 
@@ -212,6 +215,12 @@ def _sweep_attachments(now: dt.datetime, slot: dt.datetime) -> int:
     if deleted:
         logger.info("deleted %d orphan attachment files", len(deleted))
     return len(deleted)
+
+
+def _sweep_rate_counts(now: dt.datetime, slot: dt.datetime) -> int:
+    from ventanilla.core.ratelimit import sweep
+
+    return sweep(now)
 
 
 def _retry_webhooks(now: dt.datetime, slot: dt.datetime) -> None:

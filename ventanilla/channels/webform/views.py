@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ventanilla.channels.webform.actions import submit_request
 from ventanilla.channels.webform.forms import RequestForm
 from ventanilla.channels.webform.models import WebForm, normalise_origin
+from ventanilla.core import ratelimit
 from ventanilla.core.errors import ActionRefused
 from ventanilla.desk.signin import client_address
 from ventanilla.portal.uploads import new_attachments
@@ -81,14 +82,7 @@ def _over_limit(kind: str, value: str, limit: int) -> bool:
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()
     key = f"webform:{kind}:{digest}"
     window = settings.VENTANILLA_WEBFORM_WINDOW_MINUTES * 60
-    if cache.add(key, 1, window):
-        return limit < 1
-    try:
-        count = int(cache.incr(key))
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    return ratelimit.hit(key, window, time.time()).calls > limit
 
 
 def _page(
