@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 
+from ventanilla.api.actions import create_token, revoke_token
+from ventanilla.api.models import ApiToken, Scope
 from ventanilla.core.rows import columns, from_row
+from ventanilla.directory.models import Agent, Company, Contact
 from ventanilla.tickets.models import Message, Ticket, TicketEvent
 from ventanilla.tickets.tests.factories import open_test_ticket
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", [Ticket, Message, TicketEvent])
-def test_a_row_read_by_hand_equals_the_orm_read(org, requester, rosario, model):
+@pytest.mark.parametrize(
+    "model", [Ticket, Message, TicketEvent, Contact, Company, User, Agent, ApiToken]
+)
+def test_a_row_read_by_hand_equals_the_orm_read(
+    org, requester, rosario, cliente, model
+):
     # given rows with dates, booleans, JSON, empty and set foreign keys
     open_test_ticket(
         org.finanzas, requester=requester, priority=org.alta, owner=rosario
     )
     open_test_ticket(org.cobranzas, requester=None, body_text="")
+    revoke_token(create_token(rosario, name="ERP", scope=Scope.READ).token)
+    create_token(cliente, name="Portal", scope=Scope.WRITE)
     table = connection.ops.quote_name(model._meta.db_table)
     # when
     with connection.cursor() as cursor:
