@@ -263,7 +263,8 @@ if VENTANILLA_NOTIFY_MODE not in {"full", "link"}:
 # How long the satisfaction survey link of a resolved ticket stays valid.
 VENTANILLA_CSAT_DAYS = env_int("VENTANILLA_CSAT_DAYS", 30)
 # Web form (R-CAP-8): submissions per client address and per email address
-# within the window, and how long a rendered form may be submitted.
+# within the window (fixed windows of this many minutes, at most two days:
+# ``core.ratelimit``), and how long a rendered form may be submitted.
 VENTANILLA_WEBFORM_MAX_PER_IP = env_int("VENTANILLA_WEBFORM_MAX_PER_IP", 10)
 VENTANILLA_WEBFORM_MAX_PER_EMAIL = env_int("VENTANILLA_WEBFORM_MAX_PER_EMAIL", 5)
 VENTANILLA_WEBFORM_WINDOW_MINUTES = env_int("VENTANILLA_WEBFORM_WINDOW_MINUTES", 60)
