@@ -7,6 +7,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import connection
@@ -14,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from ventanilla.api.models import ApiToken
 from ventanilla.api.schemas import TicketFilters
-from ventanilla.core.rows import columns, from_row, width
+from ventanilla.core.rows import columns, read_one
 from ventanilla.directory.access import AnyUser, agent_role, visible_tickets
 from ventanilla.directory.models import Agent, Company, Contact
 from ventanilla.pipelines.models import StageKind
@@ -40,36 +41,27 @@ def unrevoked_token(prefix: str) -> ApiToken | None:
     A statement written once per process (``core.rows``): through the ORM
     the same read cost five times its CPU.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_token_read(connection.vendor), [prefix])
-        row = cursor.fetchone()
-    if row is None:
+    found = read_one(_token_read(connection.vendor), [prefix], [ApiToken, User, Agent])
+    if found is None:
         return None
-    first, second = width(ApiToken), width(ApiToken) + width(User)
-    token = from_row(ApiToken, row[:first])
-    user = from_row(User, row[first:second])
-    agent = from_row(Agent, row[second:]) if row[second] is not None else None
+    token, user, agent = found
     ApiToken._meta.get_field("user").set_cached_value(token, user)
     staff = Agent._meta.get_field("user")
     staff.remote_field.set_cached_value(user, agent)
     if agent is not None:
         staff.set_cached_value(agent, user)
-    return token
+    return cast(ApiToken, token)
 
 
 def contact_with_company(contact_id: int) -> Contact | None:
     """The contact ``contact_id`` with its company loaded (a ticket opened
     for it takes both). Written once, as ``unrevoked_token``."""
-    with connection.cursor() as cursor:
-        cursor.execute(_contact_read(connection.vendor), [contact_id])
-        row = cursor.fetchone()
-    if row is None:
+    found = read_one(_contact_read(connection.vendor), [contact_id], [Contact, Company])
+    if found is None:
         return None
-    split = width(Contact)
-    contact = from_row(Contact, row[:split])
-    company = from_row(Company, row[split:]) if row[split] is not None else None
+    contact, company = found
     Contact._meta.get_field("company").set_cached_value(contact, company)
-    return contact
+    return cast(Contact, contact)
 
 
 @cache

@@ -59,6 +59,27 @@ def width(model: type[Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
+def read_one(
+    sql: str, params: Sequence[Any], models: Sequence[type[Model]]
+) -> list[Any] | None:
+    """The first row of ``sql``, whose SELECT list is the ``columns`` of
+    each of ``models`` in turn, as an instance of each (None for a model
+    whose primary key is NULL: an unmatched LEFT JOIN); None without rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found: list[Any] = []
+    start = 0
+    for model in models:
+        values = row[start : start + width(model)]
+        start += width(model)
+        pk = model._meta.concrete_fields.index(model._meta.pk)
+        found.append(None if values[pk] is None else from_row(model, values))
+    return found
+
+
 def from_row(model: type[M], values: Sequence[Any]) -> M:
     """The instance of ``model`` whose ``columns`` are ``values``."""
     names, converters = _loading(model, connection.vendor)
