@@ -128,11 +128,20 @@ def _open_as_staff(user: User, p: s.TicketCreate) -> Ticket:
     # The configuration rows come from the kept tables (one query for all).
     known = catalogue(user)
     rows = known.tables.by_field
-    pipeline = _known(
-        {pk: rows["pipeline"][pk] for pk in known.visible if pk in rows["pipeline"]},
-        p.pipeline,
-        "pipeline",
-    )
+    if p.pipeline in known.visible and p.pipeline not in rows["pipeline"]:
+        # A pipeline without stages is not among the kept rows (they come
+        # with the stages): read it, and let the action say what it lacks.
+        pipeline = Pipeline.objects.get(pk=p.pipeline)
+    else:
+        pipeline = _known(
+            {
+                pk: rows["pipeline"][pk]
+                for pk in known.visible
+                if pk in rows["pipeline"]
+            },
+            p.pipeline,
+            "pipeline",
+        )
     assert pipeline is not None  # noqa: S101 - picked from a given id
     types = {t.pk: t for t in known.types if t.pipeline_id == pipeline.pk}
     requester = None

@@ -489,3 +489,14 @@ def test_the_requester_comes_with_its_company(
         assert found is not None and found.company == org.acme
         assert alone is not None and alone.company is None
     assert contact_with_company(10**9) is None
+
+
+def test_a_pipeline_without_stages_says_so(
+    api_for: ApiFor, org: Org, admin: User
+) -> None:
+    from ventanilla.pipelines.models import Pipeline
+
+    empty = Pipeline.objects.create(name="Vacío", slug="vacio", team=org.finanzas_team)
+    response = api_for(admin).post("/tickets", {"subject": "x", "pipeline": empty.pk})
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "pipeline_lacks_stage"
