@@ -25,6 +25,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.apps import apps
@@ -53,18 +54,29 @@ WATCHED = (
 _QUIET_UPDATES = frozenset({"last_login"})
 
 
-# The stamp as read by the current request, by database (``StampPerRequest``).
-_read: ContextVar[dict[str, int | None] | None] = ContextVar("stamp", default=None)
+@dataclass
+class _Reads:
+    """The stamps the current request read, by database, until it changes
+    the configuration itself: from then on (the change may yet be rolled
+    back) every read asks the database."""
+
+    stamps: dict[str, int | None] = field(default_factory=dict)
+    changed: bool = False
+
+
+_reads: ContextVar[_Reads | None] = ContextVar("stamp_reads", default=None)
 
 
 def current_stamp() -> int | None:
     """The stamp now, or None when there is no stamp row (a flushed test
     database): then nothing is kept. Inside a request, the stamp it read
     first (one query however many kept values it uses)."""
-    read = _read.get()
+    reads = _reads.get()
+    if reads is not None and reads.changed:
+        reads = None
     database = connection.settings_dict["NAME"]
-    if read is not None and database in read:
-        return read[database]
+    if reads is not None and database in reads.stamps:
+        return reads.stamps[database]
     # A plain statement: every request reads it, and compiling the same
     # read through the ORM costs four times its run (0.39 against 0.10 ms
     # of CPU, bench/RESULTS.md).
@@ -73,8 +85,8 @@ def current_stamp() -> int | None:
         cursor.execute(f"SELECT stamp FROM {table} WHERE id = 1")  # noqa: S608
         row = cursor.fetchone()
     stamp = int(row[0]) if row else None
-    if read is not None:
-        read[database] = stamp
+    if reads is not None:
+        reads.stamps[database] = stamp
     return stamp
 
 
@@ -87,19 +99,20 @@ class StampPerRequest:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _read.set({})
+        token = _reads.set(_Reads())
         try:
             return self.get_response(request)
         finally:
-            _read.reset(token)
+            _reads.reset(token)
 
 
 def renew_stamp() -> None:
     """Give the configuration a new stamp, in the current transaction (a
-    request that changes the configuration reads the stamp again after)."""
-    read = _read.get()
-    if read is not None:
-        read.clear()
+    request that changes the configuration reads the stamp anew from then
+    on, rolled back or not)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.changed = True
     stamp = secrets.randbits(62)
     if not ConfigurationStamp.objects.filter(pk=1).update(stamp=stamp):
         ConfigurationStamp.objects.get_or_create(pk=1, defaults={"stamp": stamp})

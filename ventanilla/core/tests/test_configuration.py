@@ -112,15 +112,36 @@ def test_a_request_reads_the_stamp_once_for_every_kept_value(
     def view(request: HttpRequest) -> HttpResponse:
         with django_assert_num_queries(1):  # the stamp, once
             seen.extend([first.get(), second.get(), first.get()])
-        Priority.objects.create(name="Crítica", rank=0)  # a new stamp
-        with django_assert_num_queries(1):  # the new stamp, read once more
-            assert current_stamp() is not None
-            seen.append(first.get())
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Priority.objects.create(name="Crítica", rank=0)  # a new stamp...
+            raise RuntimeError  # ... rolled back
+        # from a change on, every read asks (the change may be rolled back)
+        with django_assert_num_queries(2):
+            seen.extend([first.get(), first.get()])
         return HttpResponse()
 
+    before = current_stamp()
     StampPerRequest(view)(RequestFactory().get("/"))
-    assert seen == ["pipelines", "subscriptions", "pipelines", "pipelines"]
+    assert seen == ["pipelines", "subscriptions", "pipelines"] + ["pipelines"] * 2
+    assert current_stamp() == before
     # outside a request every read asks the database
     with django_assert_num_queries(2):
         first.get()
         first.get()
+
+
+def test_a_request_whose_change_rolls_back_sees_the_tables_without_it(org):
+    priorities = Kept(lambda: Priority.objects.count())
+    seen: list[int] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(priorities.get())
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Priority.objects.create(name="Crítica", rank=0)
+            seen.append(priorities.get())  # inside the change: with it
+            raise RuntimeError
+        seen.append(priorities.get())  # rolled back: without it again
+        return HttpResponse()
+
+    StampPerRequest(view)(RequestFactory().get("/"))
+    assert seen == [seen[0], seen[0] + 1, seen[0]]
