@@ -75,8 +75,7 @@ def read_one(
     for model in models:
         values = row[start : start + width(model)]
         start += width(model)
-        pk = model._meta.concrete_fields.index(model._meta.pk)
-        found.append(None if values[pk] is None else from_row(model, values))
+        found.append(None if values[_pk_at(model)] is None else from_row(model, values))
     return found
 
 
@@ -87,6 +86,12 @@ def from_row(model: type[M], values: Sequence[Any]) -> M:
     for index, convert in converters:
         converted[index] = convert(converted[index])
     return model.from_db(connection.alias, names, converted)
+
+
+@cache
+def _pk_at(model: type[Model]) -> int:
+    """Where the primary key stands among ``columns(model, ...)``."""
+    return list(model._meta.concrete_fields).index(model._meta.pk)
 
 
 @cache

@@ -60,7 +60,7 @@ class Tables:
     agents: list[User]
     by_field: dict[str, dict[int, Model]]
     stage_ids: dict[str, list[int]]  # by kind, as ``desk.queries.stage_ids``
-    pipeline_teams: dict[int, int]  # every pipeline's team, by pipeline id
+    pipelines: list[Pipeline]  # every one, stages or not, in display order
     agent_teams: dict[int, frozenset[int]]  # an agent's teams, by user id
 
 
@@ -78,8 +78,9 @@ def read_tables() -> Tables:
         "agent__user_id", "team_id"
     ):
         memberships[user_id].add(team_id)
+    every_pipeline = list(Pipeline.objects.defer("created_at", "updated_at"))
     rows: dict[str, Iterable[Model]] = {
-        "pipeline": (stage.pipeline for stage in stages),
+        "pipeline": every_pipeline,
         "stage": stages,
         "type": types,
         "priority": by_rank,
@@ -100,7 +101,7 @@ def read_tables() -> Tables:
         agents=active,
         by_field={name: {r.pk: r for r in found} for name, found in rows.items()},
         stage_ids=dict(stage_ids),
-        pipeline_teams=dict(Pipeline.objects.values_list("pk", "team_id")),
+        pipelines=every_pipeline,
         agent_teams={user: frozenset(ids) for user, ids in memberships.items()},
     )
 
@@ -159,12 +160,12 @@ class Catalogue:
         role = agent_role(self.user)
         if role is None:
             return frozenset()
-        teams = self.tables.pipeline_teams
+        pipelines = self.tables.pipelines
         if role in SEE_ALL_PIPELINES:
-            return frozenset(teams)
+            return frozenset(p.pk for p in pipelines)
         staff_id = cast(int, self.user.pk)  # staff are signed in
         mine = self.tables.agent_teams.get(staff_id, frozenset())
-        return frozenset(pk for pk, team in teams.items() if team in mine)
+        return frozenset(p.pk for p in pipelines if p.team_id in mine)
 
     def first_stage(self, pipeline: Pipeline, kind: StageKind) -> Stage | None:
         """``pipelines.queries.stage_of_kind`` from the tables (None when

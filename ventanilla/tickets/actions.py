@@ -128,19 +128,6 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _record(
-    ticket: Ticket,
-    actor: Actor,
-    kind: EventKind,
-    *,
-    field: str = "",
-    old: Any = None,
-    new: Any = None,
-    data: dict[str, Any] | None = None,
-) -> TicketEvent:
-    return _keep(_event(ticket, actor, kind, field=field, old=old, new=new, data=data))
-
-
 def _keep(event: TicketEvent) -> TicketEvent:
     """Save an audit entry and tell its followers."""
     insert_row(event)
@@ -175,6 +162,17 @@ def _event(
         new=_display(new),
         data=payload,
     )
+
+
+def _kept(build: Callable[P, TicketEvent]) -> Callable[P, TicketEvent]:
+    def record(*args: P.args, **kwargs: P.kwargs) -> TicketEvent:
+        return _keep(build(*args, **kwargs))
+
+    record.__doc__ = """``_event``, saved and told to its followers (``_keep``)."""
+    return record
+
+
+_record = _kept(_event)
 
 
 def _follow(event: TicketEvent) -> None:

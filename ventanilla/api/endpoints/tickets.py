@@ -128,20 +128,11 @@ def _open_as_staff(user: User, p: s.TicketCreate) -> Ticket:
     # The configuration rows come from the kept tables (one query for all).
     known = catalogue(user)
     rows = known.tables.by_field
-    if p.pipeline in known.visible and p.pipeline not in rows["pipeline"]:
-        # A pipeline without stages is not among the kept rows (they come
-        # with the stages): read it, and let the action say what it lacks.
-        pipeline = Pipeline.objects.get(pk=p.pipeline)
-    else:
-        pipeline = _known(
-            {
-                pk: rows["pipeline"][pk]
-                for pk in known.visible
-                if pk in rows["pipeline"]
-            },
-            p.pipeline,
-            "pipeline",
-        )
+    pipeline = _known(
+        {row.pk: row for row in known.tables.pipelines if row.pk in known.visible},
+        p.pipeline,
+        "pipeline",
+    )
     assert pipeline is not None  # noqa: S101 - picked from a given id
     types = {t.pk: t for t in known.types if t.pipeline_id == pipeline.pk}
     requester = None
@@ -156,7 +147,7 @@ def _open_as_staff(user: User, p: s.TicketCreate) -> Ticket:
     owner = _known(rows["owner"], p.owner, "owner", _("No such active agent."))
     team = _known(rows["team"], p.team, "team")
     if team is None:
-        team = rows["team"].get(known.tables.pipeline_teams[pipeline.pk])
+        team = rows["team"].get(pipeline.team_id)
     return tickets.open_ticket(
         subject=p.subject,
         pipeline=pipeline,
